@@ -1,0 +1,38 @@
+#pragma once
+// keras::GradientTape: reverse-mode automatic differentiation, as
+// tf.GradientTape. While a tape is alive on this thread it records every
+// keras::ops call whose inputs depend on a watched tensor or variable;
+// gradient() walks the records backwards. Without a live tape nothing is
+// recorded, so inference pays nothing for training.
+#include <memory>
+#include <vector>
+
+#include "keras/tensor.hpp"
+#include "keras/variable.hpp"
+
+namespace keras {
+
+namespace detail {
+struct TapeState;
+}
+
+class GradientTape {
+ public:
+  GradientTape();
+  ~GradientTape();
+  GradientTape(const GradientTape&) = delete;
+  GradientTape& operator=(const GradientTape&) = delete;
+
+  void watch(const Tensor& tensor);
+  void watch(const Variable& variable);
+  // Gradients of target (summed over its elements if it is not a scalar) with
+  // respect to each source; a source the target does not depend on gets zeros.
+  // A tape can compute gradients once; recording stops when it is called.
+  std::vector<Tensor> gradient(const Tensor& target, const std::vector<Tensor>& sources);
+  std::vector<Tensor> gradient(const Tensor& target, const std::vector<Variable>& sources);
+
+ private:
+  std::unique_ptr<detail::TapeState> state_;
+};
+
+}  // namespace keras

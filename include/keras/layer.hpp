@@ -1,0 +1,180 @@
+#pragma once
+// The layer machinery every layer shares, following Keras 3's Layer:
+// options at construction, build(input_shapes) creates the weights,
+// call(inputs) computes, compute_output_shape(input_shapes) answers without
+// computing. A layer is called on symbolic tensors (KerasTensor, from
+// keras::Input) to build a graph, or on concrete tensors to compute.
+//
+// LayerImpl is the object that holds a layer's state; Layer is a cheap handle
+// to it. Copying a Layer shares the weights, as reusing a layer object does
+// in Keras. Each layer (Dense, Flatten, ...) is a Layer handle whose
+// constructor takes Keras' arguments.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keras/initializers.hpp"
+#include "keras/shape.hpp"
+#include "keras/tensor.hpp"
+#include "keras/variable.hpp"
+
+namespace keras {
+
+class LayerImpl;
+struct Node;
+
+// A symbolic tensor: a shape (whose batch dimension is usually None), a dtype,
+// and the layer call (node) that produced it.
+class KerasTensor {
+ public:
+  KerasTensor() = default;
+  KerasTensor(Shape shape, DType dtype, std::shared_ptr<Node> node, int tensor_index);
+
+  bool defined() const { return state_ != nullptr; }
+  const Shape& shape() const;
+  DType dtype() const;
+  // The call that produced this tensor and which of its outputs this is
+  // (Keras' _keras_history: operation, node_index, tensor_index).
+  const std::shared_ptr<Node>& node() const;
+  int tensor_index() const;
+  LayerImpl& layer() const;
+  const void* id() const { return state_.get(); }
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// One call of a layer on symbolic tensors. Nodes own their layer and their
+// input tensors; a layer refers to its nodes weakly, so graphs have no cycles.
+struct Node {
+  std::shared_ptr<LayerImpl> layer;
+  std::vector<KerasTensor> inputs;
+  std::vector<Shape> output_shapes;
+  std::vector<DType> output_dtypes;
+  int node_index = 0;  // position among the layer's calls (Keras' node_index)
+  // Whether inputs were passed as a list (Concatenate()([a, b])) rather than alone.
+  bool inputs_as_list = false;
+};
+
+// What a call receives besides its inputs.
+struct CallContext {
+  bool training = false;
+  // One entry per input when masks are present, else empty.
+  std::vector<std::optional<Tensor>> masks;
+};
+
+class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
+ public:
+  // An empty name gets Keras' automatic one (dense, dense_1, ...).
+  LayerImpl(std::string class_name, const std::string& name = "", bool trainable = true);
+  virtual ~LayerImpl();
+  LayerImpl(const LayerImpl&) = delete;
+  LayerImpl& operator=(const LayerImpl&) = delete;
+
+  const std::string& class_name() const { return class_name_; }
+  const std::string& name() const { return name_; }
+  bool built() const { return built_; }
+  bool trainable() const { return trainable_; }
+  virtual void set_trainable(bool trainable);
+
+  // ---- Keras life cycle; each layer overrides these ----
+  // Creates the weights for inputs of these shapes. The default creates none.
+  virtual void build(const std::vector<Shape>& input_shapes);
+  virtual std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) = 0;
+  // Output shapes for inputs of these shapes (batch may be None). Throws
+  // keras::Error naming the layer when it cannot take such inputs.
+  virtual std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) = 0;
+  // Default: the first input's dtype if it is floating, else float32.
+  virtual std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
+                                                  std::size_t num_outputs) const;
+  // Default: with supports_masking() the input masks pass through; else none.
+  virtual std::vector<std::optional<Tensor>> compute_mask(
+      const std::vector<Tensor>& inputs, const std::vector<std::optional<Tensor>>& masks) const;
+  virtual bool supports_masking() const { return false; }
+  // How many inputs call() takes; -1 means a list of any length >= 1.
+  virtual int num_inputs() const { return 1; }
+
+  // ---- weights ----
+  Variable add_weight(const std::string& name, const Shape& shape,
+                      const initializers::Initializer& initializer, bool trainable = true,
+                      DType dtype = DType::float32);
+  // Own weights (trainable first, then non-trainable, each in creation order),
+  // then each sub-layer's weights.
+  std::vector<Variable> weights() const;
+  std::vector<Variable> trainable_weights() const;
+  std::vector<Variable> non_trainable_weights() const;
+  std::vector<Tensor> get_weights() const;
+  // Throws keras::Error naming the layer and weight on a count or shape mismatch.
+  void set_weights(const std::vector<Tensor>& values);
+  std::int64_t count_params() const;
+  // Layers this one owns (a wrapper's inner layer, a model's layers).
+  virtual std::vector<std::shared_ptr<LayerImpl>> sublayers() const { return {}; }
+
+  // ---- calling ----
+  // Checks the inputs, builds on first use from their shapes, then calls.
+  std::vector<Tensor> apply(const std::vector<Tensor>& inputs, const CallContext& ctx);
+  // Records a node: checks and builds from symbolic shapes, infers outputs.
+  std::vector<KerasTensor> apply_symbolic(const std::vector<KerasTensor>& inputs,
+                                          bool inputs_as_list);
+  // Calls build() once, remembering the shapes (Keras' build_config).
+  void maybe_build(const std::vector<Shape>& input_shapes);
+  const std::vector<Shape>& build_shapes() const { return build_shapes_; }
+  // This layer's symbolic calls, oldest first (expired ones are skipped).
+  std::vector<std::shared_ptr<Node>> inbound_nodes() const;
+
+  // "Dense \"dense_1\"": how error messages name this layer.
+  std::string describe() const;
+
+ protected:
+  void set_built(bool built) { built_ = built; }
+  void check_num_inputs(std::size_t given) const;
+
+ private:
+  std::string class_name_;
+  std::string name_;
+  bool trainable_ = true;
+  bool built_ = false;
+  std::vector<Shape> build_shapes_;
+  std::vector<Variable> own_weights_;
+  std::vector<std::weak_ptr<Node>> inbound_nodes_;
+  int num_nodes_ = 0;
+};
+
+// A cheap, copyable handle to a layer.
+class Layer {
+ public:
+  Layer() = default;
+  explicit Layer(std::shared_ptr<LayerImpl> impl) : impl_(std::move(impl)) {}
+
+  // Symbolic calls build a graph (functional API).
+  KerasTensor operator()(const KerasTensor& x) const;
+  std::vector<KerasTensor> operator()(const std::vector<KerasTensor>& xs) const;
+  // Concrete calls compute (inference unless training is true).
+  Tensor operator()(const Tensor& x, bool training = false) const;
+  std::vector<Tensor> operator()(const std::vector<Tensor>& xs, bool training = false) const;
+
+  bool defined() const { return impl_ != nullptr; }
+  const std::string& name() const { return impl().name(); }
+  const std::string& class_name() const { return impl().class_name(); }
+  bool built() const { return impl().built(); }
+  std::int64_t count_params() const { return impl().count_params(); }
+  std::vector<Variable> weights() const { return impl().weights(); }
+  std::vector<Variable> trainable_weights() const { return impl().trainable_weights(); }
+  std::vector<Variable> non_trainable_weights() const { return impl().non_trainable_weights(); }
+  std::vector<Tensor> get_weights() const { return impl().get_weights(); }
+  void set_weights(const std::vector<Tensor>& values) const { impl().set_weights(values); }
+  void set_trainable(bool trainable) const { impl().set_trainable(trainable); }
+  // Output shape(s) for inputs of these shapes, without computing.
+  Shape compute_output_shape(const Shape& input_shape) const;
+
+  LayerImpl& impl() const;
+  const std::shared_ptr<LayerImpl>& ptr() const { return impl_; }
+
+ protected:
+  std::shared_ptr<LayerImpl> impl_;
+};
+
+}  // namespace keras

@@ -1,0 +1,263 @@
+#include "keras/layer.hpp"
+
+#include <algorithm>
+
+#include "keras/utils.hpp"
+
+namespace keras {
+
+// ---- KerasTensor ----
+
+struct KerasTensor::State {
+  Shape shape;
+  DType dtype = DType::float32;
+  std::shared_ptr<Node> node;
+  int tensor_index = 0;
+};
+
+KerasTensor::KerasTensor(Shape shape, DType dtype, std::shared_ptr<Node> node, int tensor_index)
+    : state_(std::make_shared<State>()) {
+  state_->shape = shape;
+  state_->dtype = dtype;
+  state_->node = std::move(node);
+  state_->tensor_index = tensor_index;
+}
+
+namespace {
+void check_defined(const void* state) {
+  if (state == nullptr) throw Error("Use of an undefined symbolic tensor.");
+}
+}  // namespace
+
+const Shape& KerasTensor::shape() const {
+  check_defined(state_.get());
+  return state_->shape;
+}
+DType KerasTensor::dtype() const {
+  check_defined(state_.get());
+  return state_->dtype;
+}
+const std::shared_ptr<Node>& KerasTensor::node() const {
+  check_defined(state_.get());
+  return state_->node;
+}
+int KerasTensor::tensor_index() const {
+  check_defined(state_.get());
+  return state_->tensor_index;
+}
+LayerImpl& KerasTensor::layer() const { return *node()->layer; }
+
+// ---- LayerImpl ----
+
+LayerImpl::LayerImpl(std::string class_name, const std::string& name, bool trainable)
+    : class_name_(std::move(class_name)),
+      name_(name.empty() ? backend::unique_object_name(class_name_) : name),
+      trainable_(trainable) {}
+
+LayerImpl::~LayerImpl() = default;
+
+void LayerImpl::set_trainable(bool trainable) {
+  trainable_ = trainable;
+  for (const auto& sub : sublayers()) sub->set_trainable(trainable);
+}
+
+void LayerImpl::build(const std::vector<Shape>&) {}
+
+std::vector<DType> LayerImpl::compute_output_dtype(const std::vector<DType>& input_dtypes,
+                                                   std::size_t num_outputs) const {
+  const DType d =
+      !input_dtypes.empty() && is_floating(input_dtypes[0]) ? input_dtypes[0] : DType::float32;
+  return std::vector<DType>(num_outputs, d);
+}
+
+std::vector<std::optional<Tensor>> LayerImpl::compute_mask(
+    const std::vector<Tensor>&, const std::vector<std::optional<Tensor>>& masks) const {
+  if (supports_masking() && masks.size() == 1) return masks;
+  return {};
+}
+
+std::string LayerImpl::describe() const { return class_name_ + " \"" + name_ + "\""; }
+
+void LayerImpl::check_num_inputs(std::size_t given) const {
+  const int expected = num_inputs();
+  if (expected >= 0 && static_cast<std::size_t>(expected) != given) {
+    throw Error(describe() + " takes " + std::to_string(expected) + " input" +
+                (expected == 1 ? "" : "s") + ", got " + std::to_string(given) + ".");
+  }
+  if (expected < 0 && given == 0) throw Error(describe() + " needs at least one input.");
+}
+
+Variable LayerImpl::add_weight(const std::string& name, const Shape& shape,
+                               const initializers::Initializer& initializer, bool trainable,
+                               DType dtype) {
+  Variable v(name, initializer(shape, dtype), trainable);
+  v.set_path(name_ + "/" + name);
+  own_weights_.push_back(v);
+  return v;
+}
+
+std::vector<Variable> LayerImpl::weights() const {
+  std::vector<Variable> out;
+  for (const auto& v : own_weights_) {
+    if (v.trainable()) out.push_back(v);
+  }
+  for (const auto& v : own_weights_) {
+    if (!v.trainable()) out.push_back(v);
+  }
+  for (const auto& sub : sublayers()) {
+    for (auto& v : sub->weights()) {
+      const bool seen = std::any_of(out.begin(), out.end(),
+                                    [&](const Variable& w) { return w.id() == v.id(); });
+      if (!seen) out.push_back(v);
+    }
+  }
+  return out;
+}
+
+std::vector<Variable> LayerImpl::trainable_weights() const {
+  std::vector<Variable> out;
+  if (!trainable_) return out;
+  for (auto& v : weights()) {
+    if (v.trainable()) out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<Variable> LayerImpl::non_trainable_weights() const {
+  std::vector<Variable> out;
+  for (auto& v : weights()) {
+    if (!trainable_ || !v.trainable()) out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<Tensor> LayerImpl::get_weights() const {
+  std::vector<Tensor> out;
+  for (auto& v : weights()) out.push_back(v.value().clone());
+  return out;
+}
+
+void LayerImpl::set_weights(const std::vector<Tensor>& values) {
+  const std::vector<Variable> ws = weights();
+  if (values.size() != ws.size()) {
+    throw Error(describe() + " has " + std::to_string(ws.size()) + " weights, but " +
+                std::to_string(values.size()) + " values were given to set_weights.");
+  }
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    if (values[i].shape() != ws[i].shape()) {
+      throw Error(describe() + ": weight " + std::to_string(i) + " (\"" + ws[i].path() +
+                  "\") has shape " + ws[i].shape().to_string() + ", but the value given has shape " +
+                  values[i].shape().to_string() + ".");
+    }
+  }
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    Variable v = ws[i];
+    v.assign(values[i]);
+  }
+}
+
+std::int64_t LayerImpl::count_params() const {
+  std::int64_t n = 0;
+  for (auto& v : weights()) n += v.shape().num_elements();
+  return n;
+}
+
+void LayerImpl::maybe_build(const std::vector<Shape>& input_shapes) {
+  if (built_) return;
+  build(input_shapes);
+  build_shapes_ = input_shapes;
+  built_ = true;
+}
+
+std::vector<Tensor> LayerImpl::apply(const std::vector<Tensor>& inputs, const CallContext& ctx) {
+  check_num_inputs(inputs.size());
+  if (!built_) {
+    std::vector<Shape> shapes;
+    shapes.reserve(inputs.size());
+    for (const auto& x : inputs) shapes.push_back(x.shape());
+    // Validates the shapes the way a symbolic call would, before creating weights.
+    maybe_build(shapes);
+  }
+  return call(inputs, ctx);
+}
+
+std::vector<KerasTensor> LayerImpl::apply_symbolic(const std::vector<KerasTensor>& inputs,
+                                                   bool inputs_as_list) {
+  check_num_inputs(inputs.size());
+  std::vector<Shape> shapes;
+  std::vector<DType> dtypes;
+  for (const auto& x : inputs) {
+    shapes.push_back(x.shape());
+    dtypes.push_back(x.dtype());
+  }
+  maybe_build(shapes);
+  auto node = std::make_shared<Node>();
+  node->layer = shared_from_this();
+  node->inputs = inputs;
+  node->inputs_as_list = inputs_as_list;
+  node->output_shapes = compute_output_shape(shapes);
+  node->output_dtypes = compute_output_dtype(dtypes, node->output_shapes.size());
+  node->node_index = num_nodes_++;
+  inbound_nodes_.push_back(node);
+  std::vector<KerasTensor> outputs;
+  for (std::size_t i = 0; i < node->output_shapes.size(); ++i) {
+    outputs.emplace_back(node->output_shapes[i], node->output_dtypes[i], node,
+                         static_cast<int>(i));
+  }
+  return outputs;
+}
+
+std::vector<std::shared_ptr<Node>> LayerImpl::inbound_nodes() const {
+  std::vector<std::shared_ptr<Node>> out;
+  for (const auto& w : inbound_nodes_) {
+    if (auto n = w.lock()) out.push_back(n);
+  }
+  return out;
+}
+
+// ---- Layer handle ----
+
+LayerImpl& Layer::impl() const {
+  if (!impl_) throw Error("Use of an empty Layer handle.");
+  return *impl_;
+}
+
+KerasTensor Layer::operator()(const KerasTensor& x) const {
+  std::vector<KerasTensor> out = impl().apply_symbolic({x}, false);
+  if (out.size() != 1) {
+    throw Error(impl().describe() + " returns " + std::to_string(out.size()) +
+                " tensors; call it with a list to get all of them: layer({x}).");
+  }
+  return out[0];
+}
+
+std::vector<KerasTensor> Layer::operator()(const std::vector<KerasTensor>& xs) const {
+  return impl().apply_symbolic(xs, true);
+}
+
+Tensor Layer::operator()(const Tensor& x, bool training) const {
+  CallContext ctx;
+  ctx.training = training;
+  std::vector<Tensor> out = impl().apply({x}, ctx);
+  if (out.size() != 1) {
+    throw Error(impl().describe() + " returns " + std::to_string(out.size()) +
+                " tensors; call it with a list to get all of them: layer({x}).");
+  }
+  return out[0];
+}
+
+std::vector<Tensor> Layer::operator()(const std::vector<Tensor>& xs, bool training) const {
+  CallContext ctx;
+  ctx.training = training;
+  return impl().apply(xs, ctx);
+}
+
+Shape Layer::compute_output_shape(const Shape& input_shape) const {
+  std::vector<Shape> out = impl().compute_output_shape({input_shape});
+  if (out.size() != 1) {
+    throw Error(impl().describe() + " has " + std::to_string(out.size()) + " outputs.");
+  }
+  return out[0];
+}
+
+}  // namespace keras
