@@ -1,6 +1,7 @@
 # Third-party libraries, all from Debian packages (scripts/bootstrap installs them).
 find_package(OpenMP REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
+find_package(ZLIB REQUIRED)  # gunzip of the Fashion-MNIST IDX files
 
 # GEMM: the OpenMP build of OpenBLAS, so BLAS and our kernels share one thread
 # pool (the pthread build would start a second pool fighting for the cores).
