@@ -50,6 +50,7 @@ CODE_PREAMBLE = "import keras\nfrom keras import layers"
 #   code  : Python source; must leave the model in variable `model`
 #   x     : input generator: "normal" (default, float32 N(0,1)),
 #           "uniform4" (float32 U(-4, 4)), "uniform255" (float32 U(0, 255)),
+#           "uniform05" (float32 U(-0.5, 0.5)),
 #           "seed2" (the fixed [[[1,2],[3,4],[5,6]]]), "tokens" (int32 indices)
 #   batch : batch size of the generated inputs (default 3)
 #   extra : dict merged into case.json
@@ -204,6 +205,16 @@ for act in activation_names():
         extra={"activation": act},
     )
 
+# Inputs in (-0.5, 0.5): sparsemax then has supports of size >= 2, where
+# Keras' threshold formula matters (see NOTES.md).
+single(
+    "activation_sparsemax_narrow_3d",
+    "3d",
+    'layers.Activation("sparsemax")',
+    x="uniform05",
+    extra={"activation": "sparsemax"},
+)
+
 for r in ("2d", "3d", "4d"):
     single(f"flatten_{r}", r, "layers.Flatten()")
 single("reshape_2d", "2d", "layers.Reshape((2, 3))")
@@ -315,7 +326,8 @@ case(
     "nested_functional_in_sequential",
     """
 i = keras.Input((6,))
-o = layers.Dense(3)(layers.Dense(4, activation="relu")(i))
+h = layers.Dense(4, activation="relu")(i)
+o = layers.Dense(3)(h)
 inner = keras.Model(i, o)
 model = keras.Sequential([keras.Input((6,)), layers.Dense(6), inner, layers.Dense(2)])""",
 )
@@ -351,6 +363,12 @@ model = keras.Sequential([
     layers.Dense(2, name="two words"),
 ], name="a_model_with_a_rather_long_name_for_the_title_line")""",
 )
+# A title longer than the console: rich wraps the "Model: ..." line at the
+# CONSOLE width (80 in a pipe without COLUMNS), not at the table's 76.
+case(
+    "long_model_name_title_wrap",
+    'model = keras.Sequential([keras.Input((6,)), layers.Dense(4)], name="m" * 95)',
+)
 # "Connected to" holding three inputs: wraps over several lines at 76 and at
 # 108 columns; also a Functional named explicitly.
 case(
@@ -371,6 +389,24 @@ case(
 inp = keras.Input((4, 6))
 seq, h, c = layers.LSTM(3, return_sequences=True, return_state=True)(inp)
 model = keras.Model(inp, [seq, h, c])""",
+)
+# Sequential grown with add(): every add() after the Input rebuilds the
+# internal Functional, each consuming a "functional" auto-name, so the outer
+# Model is "functional_2".
+case(
+    "sequential_add_nested",
+    """
+seq = keras.Sequential()
+seq.add(keras.Input((6,)))
+seq.add(layers.Dense(4, activation="relu"))
+seq.add(layers.Dense(2))
+inp = keras.Input((6,))
+model = keras.Model(inp, layers.Dense(3)(seq(inp)))""",
+)
+# Legacy `input_shape=` on the first layer (warns; creates an InputLayer).
+case(
+    "sequential_input_shape_kwarg",
+    "model = keras.Sequential([layers.Dense(4, input_shape=(5,)), layers.Dense(2)])",
 )
 # Non-trainable weights in the footer (Dense(trainable=False)).
 case(
@@ -463,6 +499,8 @@ def make_inputs(c, model):
             x = rng.integers(1, emb.input_dim, size=shape, dtype=np.int32)
         elif kind == "uniform4":
             x = rng.uniform(-4.0, 4.0, size=shape).astype(np.float32)
+        elif kind == "uniform05":
+            x = rng.uniform(-0.5, 0.5, size=shape).astype(np.float32)
         elif kind == "uniform255":
             x = rng.uniform(0.0, 255.0, size=shape).astype(np.float32)
         else:
@@ -612,7 +650,11 @@ def write_case(c, summaries76, summaries200):
             sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
         ),
         "inputs": [
-            {"name": t.name, "shape": shape_list(t.shape), "dtype": t.dtype}
+            {
+                "name": t._keras_history.operation.name,
+                "shape": shape_list(t.shape),
+                "dtype": t.dtype,
+            }
             for t in model.inputs
         ],
         "outputs": [{"shape": shape_list(t.shape)} for t in model.outputs],
