@@ -131,6 +131,13 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
  protected:
   void set_built(bool built) { built_ = built; }
   void check_num_inputs(std::size_t given) const;
+  // Records a symbolic call of this layer with known outputs (what
+  // apply_symbolic does after inferring them); an InputLayer records its
+  // input-less node this way. node_index defaults to the next call number.
+  std::shared_ptr<Node> record_node(std::vector<KerasTensor> inputs,
+                                    std::vector<Shape> output_shapes,
+                                    std::vector<DType> output_dtypes, bool inputs_as_list,
+                                    std::optional<int> node_index = std::nullopt);
 
  private:
   std::string class_name_;
@@ -139,6 +146,9 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   bool built_ = false;
   std::vector<Shape> build_shapes_;
   std::vector<Variable> own_weights_;
+  // Whether each own weight was created trainable (Keras' _trainable_variables):
+  // set_trainable() freezes and unfreezes only those.
+  std::vector<bool> created_trainable_;
   std::vector<std::weak_ptr<Node>> inbound_nodes_;
   int num_nodes_ = 0;
 };

@@ -57,7 +57,12 @@ LayerImpl::LayerImpl(std::string class_name, const std::string& name, bool train
 LayerImpl::~LayerImpl() = default;
 
 void LayerImpl::set_trainable(bool trainable) {
+  // As Keras' trainable setter: the weights created trainable follow the
+  // layer's flag, and so do the sub-layers.
   trainable_ = trainable;
+  for (std::size_t i = 0; i < own_weights_.size(); ++i) {
+    if (created_trainable_[i]) own_weights_[i].set_trainable(trainable);
+  }
   for (const auto& sub : sublayers()) sub->set_trainable(trainable);
 }
 
@@ -90,24 +95,26 @@ void LayerImpl::check_num_inputs(std::size_t given) const {
 Variable LayerImpl::add_weight(const std::string& name, const Shape& shape,
                                const initializers::Initializer& initializer, bool trainable,
                                DType dtype) {
-  Variable v(name, initializer(shape, dtype), trainable);
+  // A weight of a frozen layer starts frozen (Keras' _track_variable).
+  Variable v(name, initializer(shape, dtype), trainable && trainable_);
   v.set_path(name_ + "/" + name);
   own_weights_.push_back(v);
+  created_trainable_.push_back(trainable);
   return v;
 }
 
 std::vector<Variable> LayerImpl::weights() const {
   std::vector<Variable> out;
-  for (const auto& v : own_weights_) {
-    if (v.trainable()) out.push_back(v);
+  for (std::size_t i = 0; i < own_weights_.size(); ++i) {
+    if (created_trainable_[i]) out.push_back(own_weights_[i]);
   }
-  for (const auto& v : own_weights_) {
-    if (!v.trainable()) out.push_back(v);
+  for (std::size_t i = 0; i < own_weights_.size(); ++i) {
+    if (!created_trainable_[i]) out.push_back(own_weights_[i]);
   }
   for (const auto& sub : sublayers()) {
     for (auto& v : sub->weights()) {
-      const bool seen = std::any_of(out.begin(), out.end(),
-                                    [&](const Variable& w) { return w.id() == v.id(); });
+      const bool seen =
+          std::any_of(out.begin(), out.end(), [&](const Variable& w) { return w.id() == v.id(); });
       if (!seen) out.push_back(v);
     }
   }
@@ -146,8 +153,8 @@ void LayerImpl::set_weights(const std::vector<Tensor>& values) {
   for (std::size_t i = 0; i < ws.size(); ++i) {
     if (values[i].shape() != ws[i].shape()) {
       throw Error(describe() + ": weight " + std::to_string(i) + " (\"" + ws[i].path() +
-                  "\") has shape " + ws[i].shape().to_string() + ", but the value given has shape " +
-                  values[i].shape().to_string() + ".");
+                  "\") has shape " + ws[i].shape().to_string() +
+                  ", but the value given has shape " + values[i].shape().to_string() + ".");
     }
   }
   for (std::size_t i = 0; i < ws.size(); ++i) {
@@ -191,20 +198,39 @@ std::vector<KerasTensor> LayerImpl::apply_symbolic(const std::vector<KerasTensor
     dtypes.push_back(x.dtype());
   }
   maybe_build(shapes);
-  auto node = std::make_shared<Node>();
-  node->layer = shared_from_this();
-  node->inputs = inputs;
-  node->inputs_as_list = inputs_as_list;
-  node->output_shapes = compute_output_shape(shapes);
-  node->output_dtypes = compute_output_dtype(dtypes, node->output_shapes.size());
-  node->node_index = num_nodes_++;
-  inbound_nodes_.push_back(node);
+  std::vector<Shape> output_shapes = compute_output_shape(shapes);
+  std::vector<DType> output_dtypes = compute_output_dtype(dtypes, output_shapes.size());
+  std::shared_ptr<Node> node =
+      record_node(inputs, std::move(output_shapes), std::move(output_dtypes), inputs_as_list);
   std::vector<KerasTensor> outputs;
   for (std::size_t i = 0; i < node->output_shapes.size(); ++i) {
-    outputs.emplace_back(node->output_shapes[i], node->output_dtypes[i], node,
-                         static_cast<int>(i));
+    outputs.emplace_back(node->output_shapes[i], node->output_dtypes[i], node, static_cast<int>(i));
   }
   return outputs;
+}
+
+std::shared_ptr<Node> LayerImpl::record_node(std::vector<KerasTensor> inputs,
+                                             std::vector<Shape> output_shapes,
+                                             std::vector<DType> output_dtypes, bool inputs_as_list,
+                                             std::optional<int> node_index) {
+  if (output_dtypes.size() != output_shapes.size()) {
+    throw Error(describe() + ": " + std::to_string(output_shapes.size()) + " output shapes but " +
+                std::to_string(output_dtypes.size()) + " output dtypes.");
+  }
+  auto node = std::make_shared<Node>();
+  node->layer = shared_from_this();
+  node->inputs = std::move(inputs);
+  node->inputs_as_list = inputs_as_list;
+  node->output_shapes = std::move(output_shapes);
+  node->output_dtypes = std::move(output_dtypes);
+  if (node_index) {
+    node->node_index = *node_index;
+    num_nodes_ = std::max(num_nodes_, *node_index + 1);
+  } else {
+    node->node_index = num_nodes_++;
+  }
+  inbound_nodes_.push_back(node);
+  return node;
 }
 
 std::vector<std::shared_ptr<Node>> LayerImpl::inbound_nodes() const {
@@ -226,7 +252,8 @@ KerasTensor Layer::operator()(const KerasTensor& x) const {
   std::vector<KerasTensor> out = impl().apply_symbolic({x}, false);
   if (out.size() != 1) {
     throw Error(impl().describe() + " returns " + std::to_string(out.size()) +
-                " tensors; call it with a list to get all of them: layer({x}).");
+                " tensors; call it with a vector to get all of them: "
+                "layer(std::vector<KerasTensor>{x}).");
   }
   return out[0];
 }
@@ -241,7 +268,8 @@ Tensor Layer::operator()(const Tensor& x, bool training) const {
   std::vector<Tensor> out = impl().apply({x}, ctx);
   if (out.size() != 1) {
     throw Error(impl().describe() + " returns " + std::to_string(out.size()) +
-                " tensors; call it with a list to get all of them: layer({x}).");
+                " tensors; call it with a vector to get all of them: "
+                "layer(std::vector<Tensor>{x}).");
   }
   return out[0];
 }
