@@ -20,6 +20,9 @@ class Initializer {
   using Fn = std::function<Tensor(const Shape&, DType)>;
   // The Keras class name ("GlorotUniform"), its numeric config, and the draw.
   Initializer(std::string class_name, std::map<std::string, double> config, Fn fn);
+  // With string-valued config entries too (VarianceScaling's "mode", "distribution").
+  Initializer(std::string class_name, std::map<std::string, double> config,
+              std::map<std::string, std::string> string_config, Fn fn);
   // By Keras name or class name, with default arguments: Initializer("he_normal").
   Initializer(const char* name);         // NOLINT: implicit, as Keras accepts a string
   Initializer(const std::string& name);  // NOLINT
@@ -27,10 +30,12 @@ class Initializer {
   Tensor operator()(const Shape& shape, DType dtype = DType::float32) const;
   const std::string& class_name() const { return class_name_; }
   const std::map<std::string, double>& config() const { return config_; }
+  const std::map<std::string, std::string>& string_config() const { return string_config_; }
 
  private:
   std::string class_name_;
   std::map<std::string, double> config_;
+  std::map<std::string, std::string> string_config_;
   Fn fn_;
 };
 

@@ -1,0 +1,17 @@
+#pragma once
+// Every built-in layer: #include <keras/layers.hpp>, then keras::layers::Dense, ...
+#include "keras/layers/activation.hpp"
+#include "keras/layers/add.hpp"
+#include "keras/layers/concatenate.hpp"
+#include "keras/layers/dense.hpp"
+#include "keras/layers/dropout.hpp"
+#include "keras/layers/flatten.hpp"
+#include "keras/layers/input_layer.hpp"
+#include "keras/layers/leaky_relu.hpp"
+#include "keras/layers/permute.hpp"
+#include "keras/layers/relu.hpp"
+#include "keras/layers/repeat_vector.hpp"
+#include "keras/layers/rescaling.hpp"
+#include "keras/layers/reshape.hpp"
+#include "keras/layers/softmax.hpp"
+#include "keras/layers/time_distributed.hpp"

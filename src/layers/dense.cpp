@@ -1,0 +1,118 @@
+// Dense (keras/src/layers/core/dense.py): activation(x . kernel + bias) over
+// the last axis of x; every leading axis is a batch of positions sharing one
+// kernel.
+#include "keras/layers/dense.hpp"
+
+#include "keras/activations.hpp"
+#include "keras/ops.hpp"
+#include "layers/layer_config.hpp"
+#include "layers/layer_utils.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+class DenseImpl : public LayerImpl {
+ public:
+  DenseImpl(std::int64_t units, DenseOptions options)
+      : LayerImpl("Dense", options.name, options.trainable),
+        units_(units),
+        activation_(activations::canonical_name(options.activation)),
+        options_(std::move(options)) {}
+
+  bool supports_masking() const override { return true; }
+
+  void build(const std::vector<Shape>& input_shapes) override {
+    check_single(*this, input_shapes.size());
+    const Shape& shape = input_shapes[0];
+    check_rank(shape);
+    if (shape[-1] == None) {
+      throw Error(describe() +
+                  " needs to know the last dimension of its inputs to create its "
+                  "kernel, got shape " +
+                  shape.to_string() + ".");
+    }
+    kernel_ = add_weight("kernel", Shape{shape[-1], units_}, options_.kernel_initializer);
+    if (options_.use_bias) bias_ = add_weight("bias", Shape{units_}, options_.bias_initializer);
+  }
+
+  std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
+    check_single(*this, inputs.size());
+    const Tensor x = to_compute_dtype(inputs[0]);
+    check_last_dim(x.shape());
+    const Tensor bias = bias_.defined() ? like_input(bias_.value(), x) : Tensor();
+    return {ops::dense(x, like_input(kernel_.value(), x), bias, activation_)};
+  }
+
+  std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
+    check_single(*this, input_shapes.size());
+    check_last_dim(input_shapes[0]);
+    return {input_shapes[0].with_dim(-1, units_)};
+  }
+
+ private:
+  void check_rank(const Shape& shape) const {
+    if (shape.rank() < 2) {
+      throw Error(describe() +
+                  " expects inputs of rank 2 or more (batch, ..., features), got "
+                  "shape " +
+                  shape.to_string() + ".");
+    }
+  }
+
+  // Keras' InputSpec(min_ndim=2, axes={-1: in}) once built.
+  void check_last_dim(const Shape& shape) const {
+    check_rank(shape);
+    if (!kernel_.defined()) return;
+    const std::int64_t expected = kernel_.shape()[0];
+    if (shape[-1] == expected || shape[-1] == None) return;
+    std::string message = describe() + " expects inputs whose last dimension is " +
+                          std::to_string(expected) + ", got shape " + shape.to_string() + ".";
+    // A common confusion: the input holds exactly `expected` values per sample,
+    // spread over several axes, and the user meant Dense to see them all.
+    const Shape per_sample = shape.without_batch();
+    if (per_sample.rank() > 1 && per_sample.is_fully_defined() &&
+        per_sample.num_elements() == expected) {
+      message += " Dense contracts only the last axis; add Flatten() first to mix all axes.";
+    }
+    throw Error(message);
+  }
+
+  std::int64_t units_;
+  std::string activation_;
+  DenseOptions options_;
+  Variable kernel_;
+  Variable bias_;
+};
+
+}  // namespace
+
+Dense::Dense(std::int64_t units, DenseOptions options) {
+  if (units <= 0) {
+    throw Error(
+        "Dense: received an invalid value for `units`, expected a positive integer. "
+        "Received: units=" +
+        std::to_string(units) + ".");
+  }
+  activations::get(options.activation);  // an unknown name fails here, listing the known ones
+  impl_ = std::make_shared<DenseImpl>(units, std::move(options));
+}
+
+std::shared_ptr<LayerImpl> dense_from_config(const LayerConfig& c) {
+  const auto common = c.common();
+  for (const char* unsupported :
+       {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+        "bias_constraint", "lora_rank", "quantization_config"}) {
+    c.require_null(unsupported);
+  }
+  const std::int64_t units = c.integer("units");
+  return Dense(units, {.activation = c.activation("activation"),
+                       .use_bias = c.boolean("use_bias", true),
+                       .kernel_initializer = c.initializer("kernel_initializer", "glorot_uniform"),
+                       .bias_initializer = c.initializer("bias_initializer", "zeros"),
+                       .name = common.name,
+                       .trainable = common.trainable})
+      .ptr();
+}
+
+}  // namespace keras::layers

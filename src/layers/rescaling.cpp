@@ -1,0 +1,54 @@
+// Rescaling (keras/src/layers/preprocessing/rescaling.py).
+#include "keras/layers/rescaling.hpp"
+
+#include "keras/ops.hpp"
+#include "layers/layer_config.hpp"
+#include "layers/layer_utils.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+class RescalingImpl : public LayerImpl {
+ public:
+  RescalingImpl(double scale, const RescalingOptions& options)
+      : LayerImpl("Rescaling", options.name, options.trainable),
+        scale_(scale),
+        offset_(options.offset) {}
+
+  bool supports_masking() const override { return true; }
+
+  std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
+    check_single(*this, inputs.size());
+    return {ops::add(ops::multiply(to_compute_dtype(inputs[0]), scale_), offset_)};
+  }
+
+  std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
+    check_single(*this, input_shapes.size());
+    return input_shapes;
+  }
+
+ private:
+  double scale_;
+  double offset_;
+};
+
+}  // namespace
+
+Rescaling::Rescaling(double scale, RescalingOptions options)
+    : Layer(std::make_shared<RescalingImpl>(scale, options)) {}
+
+std::shared_ptr<LayerImpl> rescaling_from_config(const LayerConfig& c) {
+  const auto common = c.common();
+  for (const char* field : {"scale", "offset"}) {
+    if (c.has(field) && !c.raw().at(field).is_number()) {
+      throw Error(c.where(field) + " must be a number; per-channel lists are not supported yet.");
+    }
+  }
+  return Rescaling(c.number("scale"), {.offset = c.number("offset", 0.0),
+                                       .name = common.name,
+                                       .trainable = common.trainable})
+      .ptr();
+}
+
+}  // namespace keras::layers

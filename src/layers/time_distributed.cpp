@@ -1,0 +1,119 @@
+// TimeDistributed (keras/src/layers/rnn/time_distributed.py). Keras calls the
+// inner layer once per step; folding time into the batch axis,
+// (B, T, ...) -> (B*T, ...) -> inner -> (B, T, ...), computes the same in one
+// call since the inner layer treats every batch row alike.
+#include "keras/layers/time_distributed.hpp"
+
+#include "keras/ops.hpp"
+#include "layers/layer_config.hpp"
+#include "layers/layer_utils.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+class TimeDistributedImpl : public LayerImpl {
+ public:
+  TimeDistributedImpl(std::shared_ptr<LayerImpl> inner, const TimeDistributedOptions& options)
+      : LayerImpl("TimeDistributed", options.name, options.trainable), inner_(std::move(inner)) {}
+
+  const std::shared_ptr<LayerImpl>& inner() const { return inner_; }
+
+  bool supports_masking() const override { return true; }
+  std::vector<std::shared_ptr<LayerImpl>> sublayers() const override { return {inner_}; }
+
+  void build(const std::vector<Shape>& input_shapes) override {
+    check_single(*this, input_shapes.size());
+    inner_->maybe_build({child_shape(input_shapes[0])});
+  }
+
+  std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override {
+    check_single(*this, inputs.size());
+    const Tensor& x = inputs[0];
+    const Shape& shape = x.shape();
+    const std::int64_t batch = shape[0];
+    const std::int64_t steps = check_rank(shape)[1];
+    CallContext inner_ctx;
+    inner_ctx.training = ctx.training;
+    if (!ctx.masks.empty() && ctx.masks[0]) {
+      inner_ctx.masks.push_back(fold_mask(*ctx.masks[0], shape));
+    }
+    const Tensor folded = ops::reshape(x, shape.without_batch().with_dim(0, batch * steps));
+    std::vector<Tensor> out = inner_->apply({folded}, inner_ctx);
+    if (out.size() != 1) throw Error(describe() + ": the wrapped layer must give one output.");
+    const Shape inner_shape = out[0].shape();
+    if (inner_shape.rank() < 1 || inner_shape[0] != batch * steps) {
+      throw Error(describe() + ": the wrapped layer " + inner_->describe() +
+                  " changed the batch size from " + std::to_string(batch * steps) + " to shape " +
+                  inner_shape.to_string() + ".");
+    }
+    return {ops::reshape(out[0], inner_shape.without_batch().prepend(steps).prepend(batch))};
+  }
+
+  std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
+    check_single(*this, input_shapes.size());
+    const Shape& shape = input_shapes[0];
+    const Shape child = inner_->compute_output_shape({child_shape(shape)}).at(0);
+    if (child.rank() < 1) {
+      throw Error(describe() + ": the wrapped layer " + inner_->describe() +
+                  " gives a scalar output, which has no batch axis.");
+    }
+    return {child.without_batch().prepend(shape[1]).prepend(child[0])};
+  }
+
+  std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
+                                          std::size_t num_outputs) const override {
+    return inner_->compute_output_dtype(input_dtypes, num_outputs);
+  }
+
+ private:
+  const Shape& check_rank(const Shape& shape) const {
+    if (shape.rank() < 3) {
+      throw Error(describe() + " expects inputs of rank 3 or more (batch, time, ...), got shape " +
+                  shape.to_string() + ".");
+    }
+    return shape;
+  }
+
+  // The shape one time step has: (batch,) + input[2:].
+  Shape child_shape(const Shape& shape) const {
+    check_rank(shape);
+    return shape.slice(2, shape.rank()).prepend(shape[0]);
+  }
+
+  // A (B, T, ...) mask becomes (B*T, ...), matching the folded input.
+  Tensor fold_mask(const Tensor& mask, const Shape& input) const {
+    const Shape& m = mask.shape();
+    if (m.rank() < 2 || m[0] != input[0] || m[1] != input[1]) {
+      throw Error(describe() + " got a mask of shape " + m.to_string() + " for inputs of shape " +
+                  input.to_string() + "; the mask must start with (batch, time) = (" +
+                  std::to_string(input[0]) + ", " + std::to_string(input[1]) + ").");
+    }
+    return ops::reshape(mask, m.without_batch().with_dim(0, m[0] * m[1]));
+  }
+
+  std::shared_ptr<LayerImpl> inner_;
+};
+
+}  // namespace
+
+TimeDistributed::TimeDistributed(Layer layer, TimeDistributedOptions options) {
+  if (!layer.defined()) throw Error("TimeDistributed needs a layer to wrap; got an empty Layer.");
+  if (layer.impl().num_inputs() != 1) {
+    throw Error("TimeDistributed can only wrap a layer with one input; " + layer.impl().describe() +
+                " takes several.");
+  }
+  impl_ = std::make_shared<TimeDistributedImpl>(layer.ptr(), options);
+}
+
+Layer TimeDistributed::layer() const {
+  return Layer(static_cast<const TimeDistributedImpl&>(impl()).inner());
+}
+
+std::shared_ptr<LayerImpl> time_distributed_from_config(const LayerConfig& c) {
+  const auto common = c.common();
+  std::shared_ptr<LayerImpl> inner = layer_from_config(c.object("layer"));
+  return TimeDistributed(Layer(inner), {.name = common.name, .trainable = common.trainable}).ptr();
+}
+
+}  // namespace keras::layers
