@@ -3,13 +3,20 @@
 // keras.Sequential: a graph of layer calls from inputs to outputs, itself a
 // layer, with Keras' summary() and predict().
 #include <cstdint>
+#include <initializer_list>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "keras/callbacks/callback.hpp"
+#include "keras/callbacks/history.hpp"
 #include "keras/layer.hpp"
+#include "keras/losses/loss.hpp"
+#include "keras/metrics/metric.hpp"
+#include "keras/optimizers/optimizer.hpp"
 
 namespace keras {
 
@@ -25,16 +32,81 @@ struct SummaryOptions {
   std::vector<double> positions;  // empty: Keras' defaults
   bool expand_nested = false;
   bool show_trainable = false;
-  // Names of the first and last layer to show; empty: all.
+  // Names (regular expressions matched at the start of the name, as Keras'
+  // re.match) of the first and last layer to show; empty: all.
   std::optional<std::pair<std::string, std::string>> layer_range;
+  // Width at which lines are cut, as rich's console does. 0: Keras' rule
+  // (COLUMNS, else the width of a terminal on stdin/stdout/stderr, else 80).
+  int console_width = 0;
 };
 
 struct PredictOptions {
   std::int64_t batch_size = 32;
 };
 
+// One loss for all outputs or one per output: .loss = "mse", .loss = {"mse", "mae"}.
+struct LossList {
+  std::vector<losses::Loss> losses;
+  LossList() = default;
+  LossList(const char* identifier) : losses{losses::Loss(identifier)} {}          // NOLINT
+  LossList(const std::string& identifier) : losses{losses::Loss(identifier)} {}   // NOLINT
+  LossList(losses::Loss loss) : losses{std::move(loss)} {}                        // NOLINT
+  LossList(std::initializer_list<losses::Loss> list) : losses(list) {}            // NOLINT
+  LossList(std::vector<losses::Loss> list) : losses(std::move(list)) {}           // NOLINT
+};
+
+// Metrics for every output (.metrics = {"accuracy"}), or a list per output
+// (MetricList::per_output({{"accuracy"}, {"mae"}})).
+struct MetricList {
+  std::vector<std::vector<metrics::Metric>> lists;  // one list: every output
+  MetricList() = default;
+  MetricList(std::initializer_list<metrics::Metric> all) : lists{all} {}  // NOLINT
+  MetricList(std::vector<metrics::Metric> all) : lists{std::move(all)} {}  // NOLINT
+  static MetricList per_output(std::vector<std::vector<metrics::Metric>> lists) {
+    MetricList m;
+    m.lists = std::move(lists);
+    m.is_per_output = true;
+    return m;
+  }
+  bool is_per_output = false;
+};
+
+// compile()'s arguments with Keras' defaults (an undefined optimizer is "rmsprop").
+struct CompileOptions {
+  optimizers::Optimizer optimizer;
+  LossList loss;
+  std::vector<double> loss_weights;
+  MetricList metrics;
+};
+
+struct FitOptions {
+  std::int64_t batch_size = 32;
+  int epochs = 1;
+  int verbose = 1;  // Keras' "auto"
+  std::vector<callbacks::CallbackHandle> callbacks;
+  double validation_split = 0.0;
+  // (x_val, y_val); overrides validation_split.
+  std::optional<std::pair<Tensor, Tensor>> validation_data;
+  bool shuffle = true;
+  std::map<std::int64_t, double> class_weight;
+  Tensor sample_weight;
+  int initial_epoch = 0;
+  std::int64_t validation_batch_size = 0;  // 0: batch_size
+  int validation_freq = 1;
+};
+
+struct EvaluateOptions {
+  std::int64_t batch_size = 32;
+  int verbose = 1;
+  Tensor sample_weight;
+  std::vector<callbacks::CallbackHandle> callbacks;
+};
+
 namespace detail {
 class FunctionalImpl;
+}
+namespace training {
+struct TrainingState;
 }
 
 class Model : public Layer {
@@ -46,6 +118,10 @@ class Model : public Layer {
         ModelOptions options = {});
   Model(const std::vector<KerasTensor>& inputs, const KerasTensor& outputs,
         ModelOptions options = {});
+
+  // A handle to an existing model (a Functional or Sequential LayerImpl, as
+  // model_from_json makes); throws keras::Error for any other layer.
+  explicit Model(std::shared_ptr<LayerImpl> impl);
 
   // Keras' summary table, byte for byte as Keras prints it without a terminal.
   void summary(std::ostream& os = std::cout, const SummaryOptions& options = {}) const;
@@ -65,10 +141,37 @@ class Model : public Layer {
   std::vector<Tensor> predict(const std::vector<Tensor>& xs,
                               const PredictOptions& options = {}) const;
 
+  // ---- training (src/training/trainer.cpp), as Keras' compile/fit/evaluate ----
+  void compile(const CompileOptions& options = {});
+  History fit(const Tensor& x, const Tensor& y, const FitOptions& options = {}) const;
+  History fit(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+              const FitOptions& options = {}) const;
+  // The loss, then each compile metric: Keras' evaluate() with metrics.
+  std::vector<double> evaluate(const Tensor& x, const Tensor& y,
+                               const EvaluateOptions& options = {}) const;
+  std::vector<double> evaluate(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                               const EvaluateOptions& options = {}) const;
+  // One step on one batch; returns the loss, then each metric, for that batch.
+  std::vector<double> train_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                                     const Tensor& sample_weight = {}) const;
+  std::vector<double> test_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                                    const Tensor& sample_weight = {}) const;
+  // The compiled optimizer; throws keras::Error before compile().
+  optimizers::Optimizer optimizer() const;
+  bool stop_training() const;
+  // Callbacks set this to end fit after the current batch or epoch.
+  void set_stop_training(bool stop) const;
+
  protected:
   Model() = default;
-  explicit Model(std::shared_ptr<LayerImpl> impl) : Layer(std::move(impl)) {}
   detail::FunctionalImpl& functional() const;
+
+ private:
+  training::TrainingState& training_state() const;
+  void train_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                  const Tensor& sample_weight) const;
+  void test_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                 const Tensor& sample_weight) const;
 };
 
 struct SequentialOptions {
@@ -84,9 +187,14 @@ class Sequential : public Model {
   explicit Sequential(SequentialOptions options = {});
   Sequential(const std::vector<Entry>& layers, SequentialOptions options = {});
 
+  // A handle to an existing Sequential; throws keras::Error for other layers.
+  explicit Sequential(std::shared_ptr<LayerImpl> impl);
+
   void add(const Layer& layer);
   void add(const KerasTensor& input);  // keras::Input(...) as the first entry
-  void pop();
+  // Removes and returns the last layer (as Keras, the InputLayer too once it
+  // is the only one left).
+  Layer pop();
   // Builds a Sequential that has no Input yet, for inputs of this shape
   // (batch included), as model.build((None, 5)).
   void build(const Shape& input_shape);
