@@ -102,8 +102,9 @@ std::string Progbar::format_values() const {
   return info;
 }
 
-void Progbar::update(std::int64_t current, const Values& values, bool finalize) {
-  if (target_ > 0 && current >= target_) finalize = true;
+void Progbar::update(std::int64_t current, const Values& values,
+                     std::optional<bool> finalize_option) {
+  const bool finalize = finalize_option.value_or(target_ > 0 && current >= target_);
   for (const auto& [name, value] : values) {
     bool found = false;
     for (auto& entry : values_) {

@@ -33,7 +33,9 @@ class Progbar {
 
   // Shows progress at step `current` (1-based) with these metric values,
   // displayed as given (Keras' fit passes running values already averaged).
-  void update(std::int64_t current, const Values& values = {}, bool finalize = false);
+  // finalize unset: final when current reaches the target, as Keras decides.
+  void update(std::int64_t current, const Values& values = {},
+              std::optional<bool> finalize = std::nullopt);
 
   // The text of the last line drawn, without control characters (for tests).
   const std::string& last_line() const { return last_line_; }
