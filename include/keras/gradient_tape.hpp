@@ -26,7 +26,9 @@ class GradientTape {
   void watch(const Tensor& tensor);
   void watch(const Variable& variable);
   // Gradients of target (summed over its elements if it is not a scalar) with
-  // respect to each source; a source the target does not depend on gets zeros.
+  // respect to each source; a source the target does not depend on, or that
+  // was not watched (as in TensorFlow), gets zeros. Gradients are not
+  // recorded themselves (no higher-order derivatives).
   // A tape can compute gradients once; recording stops when it is called.
   std::vector<Tensor> gradient(const Tensor& target, const std::vector<Tensor>& sources);
   std::vector<Tensor> gradient(const Tensor& target, const std::vector<Variable>& sources);

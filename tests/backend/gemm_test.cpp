@@ -1,0 +1,76 @@
+// The BLAS-backed gemm against the plain reference_gemm.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "backend/cpu/gemm.hpp"
+
+namespace {
+
+namespace cpu = keras::backend::cpu;
+
+template <class T>
+std::vector<T> random_values(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  std::vector<T> v(n);
+  for (T& x : v) x = static_cast<T>(dist(gen));
+  return v;
+}
+
+struct GemmCase {
+  bool ta, tb;
+  std::int64_t m, n, k;
+  double alpha, beta;
+};
+
+template <class T>
+void check(const GemmCase& c, double tol) {
+  SCOPED_TRACE(::testing::Message() << "m=" << c.m << " n=" << c.n << " k=" << c.k << " ta="
+                                    << c.ta << " tb=" << c.tb << " beta=" << c.beta);
+  // Row strides larger than the rows, to catch ld mix-ups.
+  const std::int64_t lda = (c.ta ? c.m : c.k) + 3, ldb = (c.tb ? c.k : c.n) + 2, ldc = c.n + 1;
+  const std::int64_t a_rows = c.ta ? c.k : c.m, b_rows = c.tb ? c.n : c.k;
+  const auto a = random_values<T>(static_cast<std::size_t>(a_rows * lda), 1);
+  const auto b = random_values<T>(static_cast<std::size_t>(b_rows * ldb), 2);
+  auto fast = random_values<T>(static_cast<std::size_t>(c.m * ldc), 3);
+  auto ref = fast;
+  cpu::gemm(c.ta, c.tb, c.m, c.n, c.k, T(c.alpha), a.data(), lda, b.data(), ldb, T(c.beta),
+            fast.data(), ldc);
+  cpu::reference_gemm<T>(c.ta, c.tb, c.m, c.n, c.k, T(c.alpha), a.data(), lda, b.data(), ldb,
+                         T(c.beta), ref.data(), ldc);
+  for (std::size_t i = 0; i < fast.size(); ++i) {
+    ASSERT_NEAR(fast[i], ref[i], tol * (1 + c.k)) << "element " << i;
+  }
+}
+
+const std::vector<GemmCase> kCases = {
+    {false, false, 7, 5, 3, 1.0, 0.0},    {true, false, 7, 5, 3, 1.0, 0.0},
+    {false, true, 7, 5, 3, 1.0, 0.0},     {true, true, 7, 5, 3, 0.5, 1.0},
+    {false, false, 1, 33, 17, 1.0, 0.0},  {false, true, 1, 33, 17, 1.0, 0.0},   // gemv paths
+    {true, false, 1, 33, 17, 2.0, 0.5},   {false, false, 1, 10, 256, 1.0, 0.0},
+    {false, false, 64, 130, 70, 1.0, 0.0}, {true, false, 70, 64, 130, 1.0, 1.0},
+    {false, false, 4, 3, 0, 1.0, 0.0},    {false, false, 4, 3, 0, 1.0, 2.0},  // k == 0
+    {false, false, 0, 3, 5, 1.0, 0.0},
+};
+
+TEST(Gemm, FloatMatchesReference) {
+  for (const GemmCase& c : kCases) check<float>(c, 1e-5);
+}
+
+TEST(Gemm, DoubleMatchesReference) {
+  for (const GemmCase& c : kCases) check<double>(c, 1e-13);
+}
+
+TEST(Gemm, BetaZeroIgnoresNaNsInTheOutput) {
+  // C is write-only when beta is 0, even when it holds NaN (fresh memory).
+  for (std::int64_t m : {1, 4}) {
+    std::vector<float> a(static_cast<std::size_t>(m * 3), 1.0f), b(6, 1.0f);
+    std::vector<float> c(static_cast<std::size_t>(m * 2), std::nanf(""));
+    cpu::gemm(false, false, m, 2, 3, 1.0f, a.data(), 3, b.data(), 2, 0.0f, c.data(), 2);
+    for (float v : c) EXPECT_EQ(v, 3.0f);
+  }
+}
+
+}  // namespace
