@@ -53,6 +53,8 @@ const std::vector<GemmCase> kCases = {
     {false, false, 64, 130, 70, 1.0, 0.0}, {true, false, 70, 64, 130, 1.0, 1.0},
     {false, false, 4, 3, 0, 1.0, 0.0},    {false, false, 4, 3, 0, 1.0, 2.0},  // k == 0
     {false, false, 0, 3, 5, 1.0, 0.0},
+    // The batch-1 kernel: full 64-column blocks, a partial one, threaded.
+    {false, false, 1, 600, 200, 1.0, 0.0}, {true, false, 1, 128, 600, 0.5, 1.0},
 };
 
 TEST(Gemm, FloatMatchesReference) {

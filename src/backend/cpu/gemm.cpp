@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <type_traits>
 #include "backend/cpu/gemm.hpp"
 
 #include <cblas.h>
@@ -66,6 +68,40 @@ void scale_rows(std::int64_t m, std::int64_t n, T beta, T* c, std::int64_t ldc) 
   }
 }
 
+// y = alpha * x^T B + beta * y for one row x and B (k, n) row-major: batch-1
+// inference through Dense. Each thread owns a fixed block of columns, so in
+// repeated calls the same half of every weight row stays in the same core's
+// L2 instead of wandering between cores (784-512-256-10 MLP at batch 1:
+// 26.5 -> 20.5 us here; the weights are still read at L3 speed).
+void row_times_matrix(std::int64_t n, std::int64_t k, float alpha, const float* x,
+                      std::int64_t incx, const float* b, std::int64_t ldb, float beta, float* y) {
+  constexpr std::int64_t kBlock = 64;
+  const std::int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (n * k >= (1 << 16))
+  for (std::int64_t blk = 0; blk < blocks; ++blk) {
+    const std::int64_t j0 = blk * kBlock;
+    const std::int64_t width = std::min(kBlock, n - j0);
+    float acc[kBlock] = {};
+    if (width == kBlock) {
+      for (std::int64_t i = 0; i < k; ++i) {
+        const float xi = x[i * incx];
+        const float* row = b + i * ldb + j0;
+#pragma omp simd
+        for (std::int64_t j = 0; j < kBlock; ++j) acc[j] += xi * row[j];
+      }
+    } else {
+      for (std::int64_t i = 0; i < k; ++i) {
+        const float xi = x[i * incx];
+        const float* row = b + i * ldb + j0;
+        for (std::int64_t j = 0; j < width; ++j) acc[j] += xi * row[j];
+      }
+    }
+    for (std::int64_t j = 0; j < width; ++j) {
+      y[j0 + j] = alpha * acc[j] + (beta == 0.0f ? 0.0f : beta * y[j0 + j]);
+    }
+  }
+}
+
 template <class T, class Gemm, class Gemv>
 void gemm_impl(Gemm blas_gemm, Gemv blas_gemv, bool trans_a, bool trans_b, std::int64_t m,
                std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
@@ -77,6 +113,12 @@ void gemm_impl(Gemm blas_gemm, Gemv blas_gemv, bool trans_a, bool trans_b, std::
     return;
   }
   for (std::int64_t v : {m, n, k, lda, ldb, ldc}) check_blas_size(v);
+  if constexpr (std::is_same_v<T, float>) {
+    if (m == 1 && !trans_b && n >= 32) {
+      row_times_matrix(n, k, alpha, a, trans_a ? lda : 1, b, ldb, beta, c);
+      return;
+    }
+  }
   if (m == 1 && n >= 32) {
     // One row (batch-1 inference): a matrix-vector product skips GEMM's
     // packing and runs on both threads; for a few output columns OpenBLAS'
