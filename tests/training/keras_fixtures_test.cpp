@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 
 #include "keras/keras.hpp"
 
@@ -259,5 +261,41 @@ TEST_P(Fit, MatchesKerasHistoryEvaluateAndWeights) {
 
 INSTANTIATE_TEST_SUITE_P(Keras, Fit, testing::ValuesIn(cases_of_kind("fit")),
                          [](const auto& info) { return info.param; });
+
+}  // namespace
+
+namespace {
+
+// Replaces the timing fields the fixture masks: "<T>s" for elapsed seconds and
+// "<S>/step" for the time per step.
+std::string mask_timing(const std::string& line) {
+  static const std::regex elapsed(R"((\d+/\d+)( - | (?:━)+ )\d+s( - | ))");
+  static const std::regex per_step(R"(\d+(s|ms|us)/step)");
+  std::string out = std::regex_replace(line, elapsed, "$1$2<T>s$3");
+  return std::regex_replace(out, per_step, "<S>/step");
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(Progress, PrintsWhatKerasPrints) {
+  for (int verbose : {1, 2}) {
+    Case c = load_case("progress");
+    const std::vector<keras::Tensor> x{npy(c.dir, "x.npy")}, y{npy(c.dir, "y.npy")};
+    testing::internal::CaptureStdout();
+    c.model.fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = verbose, .validation_split = 0.2,
+                       .shuffle = false});
+    std::vector<std::string> lines = lines_of(testing::internal::GetCapturedStdout());
+    for (auto& line : lines) line = mask_timing(line);
+    // Without a terminal kerascpp prints the final bar of each epoch as plain
+    // text: what a terminal shows of Keras' redraws.
+    const char* key = verbose == 2 ? "verbose2_masked" : "verbose1_visible_masked";
+    EXPECT_EQ(lines, c.info[key].get<std::vector<std::string>>()) << "verbose=" << verbose;
+  }
+}
 
 }  // namespace
