@@ -17,3 +17,8 @@ endif()
 add_library(kerascpp_blas INTERFACE)
 target_include_directories(kerascpp_blas INTERFACE ${KERASCPP_CBLAS_INCLUDE})
 target_link_libraries(kerascpp_blas INTERFACE ${KERASCPP_OPENBLAS_LIB})
+
+# HDF5 (serial C library, libhdf5-dev): the .weights.h5 files of Keras 3.
+# FindHDF5 test-compiles a C program through the h5cc wrapper, so it needs C.
+enable_language(C)
+find_package(HDF5 REQUIRED COMPONENTS C)

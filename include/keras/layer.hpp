@@ -104,6 +104,10 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // Own weights (trainable first, then non-trainable, each in creation order),
   // then each sub-layer's weights.
   std::vector<Variable> weights() const;
+  // This layer's own weights only (created trainable first, then the others,
+  // each in creation order), without sub-layers': what Keras' save_own_variables
+  // writes to the layer's "vars" group.
+  std::vector<Variable> own_weights() const;
   std::vector<Variable> trainable_weights() const;
   std::vector<Variable> non_trainable_weights() const;
   std::vector<Tensor> get_weights() const;

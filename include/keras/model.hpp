@@ -156,6 +156,18 @@ class Model : public Layer {
                                      const Tensor& sample_weight = {}) const;
   std::vector<double> test_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
                                     const Tensor& sample_weight = {}) const;
+  // ---- weights files (src/saving/weights_h5.cpp), Keras 3's .weights.h5 ----
+  // Writes every layer's variables (and, once compiled, the optimizer's) as
+  // model.save_weights does. The path must end in ".weights.h5". The file is
+  // written beside the target and renamed over it, so a failed save leaves an
+  // existing file intact.
+  void save_weights(const std::string& path) const;
+  // Reads a .weights.h5 file written by Keras 3 or save_weights into this
+  // model's variables (the optimizer's too when it is built and the file has
+  // them). Throws keras::Error naming the file and the HDF5 path of a missing
+  // group or dataset, or of one whose shape, type or count does not fit.
+  void load_weights(const std::string& path) const;
+
   // The compiled optimizer; throws keras::Error before compile().
   optimizers::Optimizer optimizer() const;
   bool stop_training() const;

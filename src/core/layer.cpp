@@ -103,7 +103,7 @@ Variable LayerImpl::add_weight(const std::string& name, const Shape& shape,
   return v;
 }
 
-std::vector<Variable> LayerImpl::weights() const {
+std::vector<Variable> LayerImpl::own_weights() const {
   std::vector<Variable> out;
   for (std::size_t i = 0; i < own_weights_.size(); ++i) {
     if (created_trainable_[i]) out.push_back(own_weights_[i]);
@@ -111,6 +111,11 @@ std::vector<Variable> LayerImpl::weights() const {
   for (std::size_t i = 0; i < own_weights_.size(); ++i) {
     if (!created_trainable_[i]) out.push_back(own_weights_[i]);
   }
+  return out;
+}
+
+std::vector<Variable> LayerImpl::weights() const {
+  std::vector<Variable> out = own_weights();
   for (const auto& sub : sublayers()) {
     for (auto& v : sub->weights()) {
       const bool seen =

@@ -1,0 +1,224 @@
+#include "saving/h5_file.hpp"
+
+#include <hdf5.h>
+
+#include <type_traits>
+#include <utility>
+
+#include "keras/error.hpp"
+
+namespace keras::saving {
+namespace {
+
+static_assert(std::is_same_v<hid_t, std::int64_t>, "H5File stores hid_t as int64");
+
+// Closes an HDF5 object when it goes out of scope.
+class Owned {
+ public:
+  Owned(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Owned() {
+    if (id_ >= 0) close_(id_);
+  }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  hid_t get() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+// Files are untrusted input: failures become our exceptions, not HDF5's
+// printed error stacks.
+void silence_hdf5() {
+  static const bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+hid_t memory_type(DType dtype) {
+  switch (dtype) {
+    case DType::float32: return H5T_NATIVE_FLOAT;
+    case DType::float64: return H5T_NATIVE_DOUBLE;
+    case DType::int32: return H5T_NATIVE_INT32;
+    case DType::int64: return H5T_NATIVE_INT64;
+    case DType::uint8: return H5T_NATIVE_UINT8;
+    case DType::bool_: return H5T_NATIVE_UINT8;
+  }
+  return H5T_NATIVE_FLOAT;
+}
+
+hid_t file_type(DType dtype) {
+  switch (dtype) {
+    case DType::float32: return H5T_IEEE_F32LE;
+    case DType::float64: return H5T_IEEE_F64LE;
+    case DType::int32: return H5T_STD_I32LE;
+    case DType::int64: return H5T_STD_I64LE;
+    case DType::uint8: return H5T_STD_U8LE;
+    case DType::bool_: return H5T_STD_U8LE;
+  }
+  return H5T_IEEE_F32LE;
+}
+
+hid_t dataspace_for(const Shape& shape) {
+  if (shape.rank() == 0) return H5Screate(H5S_SCALAR);
+  std::vector<hsize_t> dims;
+  for (std::int64_t d : shape) dims.push_back(static_cast<hsize_t>(d));
+  return H5Screate_simple(shape.rank(), dims.data(), nullptr);
+}
+
+}  // namespace
+
+H5File H5File::create(const std::string& path, std::string context) {
+  silence_hdf5();
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) {
+    throw Error(context + ": cannot create the file " + path +
+                " (does its folder exist, and is it writable?).");
+  }
+  return H5File(id, std::move(context));
+}
+
+H5File H5File::open(const std::string& path, std::string context) {
+  silence_hdf5();
+  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+  if (is_hdf5 < 0) throw Error(context + ": cannot open the file (does it exist?).");
+  if (is_hdf5 == 0) throw Error(context + ": the file is not an HDF5 file.");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw Error(context + ": cannot open the HDF5 file.");
+  return H5File(id, std::move(context));
+}
+
+H5File::~H5File() {
+  if (id_ >= 0) H5Fclose(id_);
+}
+
+H5File::H5File(H5File&& other) noexcept
+    : id_(std::exchange(other.id_, -1)), context_(std::move(other.context_)) {}
+
+void H5File::fail(const std::string& what) const { throw Error(context_ + ": " + what); }
+
+void H5File::close() {
+  if (id_ < 0) return;
+  const herr_t status = H5Fclose(std::exchange(id_, -1));
+  if (status < 0) fail("writing the file failed.");
+}
+
+void H5File::create_group(const std::string& path) {
+  // Walk the components so parents are created as needed.
+  std::string::size_type pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    const std::string prefix = path.substr(0, pos);
+    if (prefix.empty() || prefix == "/") continue;
+    if (H5Lexists(id_, prefix.c_str(), H5P_DEFAULT) > 0) continue;
+    Owned group(H5Gcreate2(id_, prefix.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    if (!group.ok()) fail("cannot create the group " + prefix + ".");
+  }
+}
+
+void H5File::set_string_attribute(const std::string& group, const std::string& name,
+                                  const std::string& value) {
+  Owned type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  Owned space(H5Screate(H5S_SCALAR), H5Sclose);
+  Owned object(H5Oopen(id_, group.c_str(), H5P_DEFAULT), H5Oclose);
+  if (!object.ok()) fail("cannot open " + group + ".");
+  Owned attribute(
+      H5Acreate2(object.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Aclose);
+  const char* text = value.c_str();
+  if (!attribute.ok() || H5Awrite(attribute.get(), type.get(), &text) < 0) {
+    fail("cannot write the attribute " + name + " of " + group + ".");
+  }
+}
+
+void H5File::write_dataset(const std::string& path, const Tensor& value, DType file_dtype) {
+  Owned space(dataspace_for(value.shape()), H5Sclose);
+  Owned dataset(H5Dcreate2(id_, path.c_str(), file_type(file_dtype), space.get(), H5P_DEFAULT,
+                           H5P_DEFAULT, H5P_DEFAULT),
+                H5Dclose);
+  if (!dataset.ok()) fail("cannot create the dataset " + path + ".");
+  if (value.size() == 0) return;
+  if (H5Dwrite(dataset.get(), memory_type(value.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+               value.raw_data()) < 0) {
+    fail("cannot write the dataset " + path + ".");
+  }
+}
+
+bool H5File::exists(const std::string& path) const {
+  // H5Lexists fails (rather than answering false) when a parent is missing,
+  // so check each component in turn.
+  std::string::size_type pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    const std::string prefix = path.substr(0, pos);
+    if (prefix.empty() || prefix == "/") continue;
+    if (H5Lexists(id_, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    // A component other than the last must be a group to hold the rest.
+    if (pos != std::string::npos && !is_group(prefix)) return false;
+  }
+  return true;
+}
+
+// The kind of object at a path (H5I_GROUP, H5I_DATASET), or H5I_BADID.
+static H5I_type_t object_kind(hid_t file, const std::string& path) {
+  Owned object(H5Oopen(file, path.c_str(), H5P_DEFAULT), H5Oclose);
+  return object.ok() ? H5Iget_type(object.get()) : H5I_BADID;
+}
+
+bool H5File::is_group(const std::string& path) const { return object_kind(id_, path) == H5I_GROUP; }
+
+std::vector<std::string> H5File::links(const std::string& group) const {
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Literate_by_name(id_, group.c_str(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect,
+                         &names, H5P_DEFAULT) < 0) {
+    fail("cannot list the group " + group + ".");
+  }
+  return names;
+}
+
+H5File::DatasetInfo H5File::dataset_info(const std::string& path) const {
+  if (object_kind(id_, path) != H5I_DATASET) fail(path + " is not a dataset.");
+  Owned dataset(H5Dopen2(id_, path.c_str(), H5P_DEFAULT), H5Dclose);
+  Owned space(H5Dget_space(dataset.get()), H5Sclose);
+  Owned type(H5Dget_type(dataset.get()), H5Tclose);
+  if (!dataset.ok() || !space.ok() || !type.ok()) fail("cannot read " + path + ".");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  const H5S_class_t space_class = H5Sget_simple_extent_type(space.get());
+  if (rank < 0 || rank > 32 || space_class == H5S_NULL || space_class == H5S_NO_CLASS) {
+    fail(path + " has an unsupported dataspace.");
+  }
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  DatasetInfo info;
+  std::vector<std::int64_t> shape;
+  for (hsize_t d : dims) shape.push_back(static_cast<std::int64_t>(d));
+  info.shape = Shape(shape);
+  switch (H5Tget_class(type.get())) {
+    case H5T_FLOAT: info.type_class = TypeClass::floating; break;
+    case H5T_INTEGER: info.type_class = TypeClass::integer; break;
+    default: info.type_class = TypeClass::other; break;
+  }
+  return info;
+}
+
+void H5File::read_dataset(const std::string& path, Tensor& out) const {
+  Owned dataset(H5Dopen2(id_, path.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dataset.ok()) fail("cannot open " + path + ".");
+  if (out.size() == 0) return;
+  if (H5Dread(dataset.get(), memory_type(out.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+              out.raw_data()) < 0) {
+    fail("cannot read the values of " + path + ".");
+  }
+}
+
+}  // namespace keras::saving

@@ -1,0 +1,64 @@
+#pragma once
+// A small wrapper over the HDF5 C library for what .weights.h5 files need:
+// groups addressed by absolute path ("/layers/dense/vars"), a string
+// attribute per group, and n-dimensional numeric datasets. Keeps hdf5.h out
+// of every other file. Every failure is a keras::Error whose message starts
+// with `context` (e.g. `load_weights("w.weights.h5")`).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "keras/shape.hpp"
+#include "keras/tensor.hpp"
+
+namespace keras::saving {
+
+class H5File {
+ public:
+  // Creates (truncates) a file for writing.
+  static H5File create(const std::string& path, std::string context);
+  // Opens an existing file read-only; throws if it is missing or not HDF5.
+  static H5File open(const std::string& path, std::string context);
+  ~H5File();
+  H5File(H5File&& other) noexcept;
+  H5File(const H5File&) = delete;
+  H5File& operator=(const H5File&) = delete;
+  H5File& operator=(H5File&&) = delete;
+
+  // Creates the group and any missing parents.
+  void create_group(const std::string& path);
+  // A scalar variable-length UTF-8 string attribute, as h5py writes a str.
+  void set_string_attribute(const std::string& group, const std::string& name,
+                            const std::string& value);
+  // A contiguous dataset with the tensor's shape; file_dtype chooses the
+  // stored type (the data is converted from the tensor's dtype).
+  void write_dataset(const std::string& path, const Tensor& value, DType file_dtype);
+
+  // Whether every component of the path exists.
+  bool exists(const std::string& path) const;
+  bool is_group(const std::string& path) const;
+  // The names of the links in a group (its datasets and sub-groups).
+  std::vector<std::string> links(const std::string& group) const;
+
+  enum class TypeClass { floating, integer, other };
+  struct DatasetInfo {
+    Shape shape;
+    TypeClass type_class = TypeClass::other;
+  };
+  // Throws when the path is not a dataset or has an unusual dataspace.
+  DatasetInfo dataset_info(const std::string& path) const;
+  // Reads the dataset into `out` (whose shape was checked), converting to its dtype.
+  void read_dataset(const std::string& path, Tensor& out) const;
+
+  // Flushes and closes; throws on failure (the destructor only closes).
+  void close();
+
+ private:
+  H5File(std::int64_t id, std::string context) : id_(id), context_(std::move(context)) {}
+  [[noreturn]] void fail(const std::string& what) const;
+
+  std::int64_t id_ = -1;
+  std::string context_;
+};
+
+}  // namespace keras::saving
