@@ -30,15 +30,20 @@ struct Batch {
   Tensor sample_weight;
 };
 
-void check_finite(const Tensor& t, const std::string& what) {
-  if (!is_floating(t.dtype())) return;
-  const std::vector<double> v = t.to_vector<double>();
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (!std::isfinite(v[i])) {
-      throw Error(what + " holds a non-finite value (" + std::to_string(v[i]) +
+// Scans in place: a copy of a large float data set would double fit's memory.
+template <class T>
+void check_finite_values(const T* p, std::int64_t n, const std::string& what) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (!std::isfinite(p[i])) {
+      throw Error(what + " holds a non-finite value (" + std::to_string(p[i]) +
                   ") at flat index " + std::to_string(i) + ".");
     }
   }
+}
+
+void check_finite(const Tensor& t, const std::string& what) {
+  if (t.dtype() == DType::float32) check_finite_values(t.data<float>(), t.size(), what);
+  if (t.dtype() == DType::float64) check_finite_values(t.data<double>(), t.size(), what);
 }
 
 // class_weight -> per-sample weights from the labels (integer or one-hot).
