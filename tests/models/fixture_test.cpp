@@ -19,8 +19,12 @@
 #include "keras/model.hpp"
 #include "keras/saving.hpp"
 #include "keras/utils.hpp"
+#include "models/fixture_testing.hpp"
 
 namespace fs = std::filesystem;
+using kerascpp_testing::EnvGuard;
+using kerascpp_testing::numbered;
+using kerascpp_testing::read_file;
 
 namespace {
 
@@ -36,28 +40,6 @@ std::vector<std::string> list_cases() {
   }
   std::sort(cases.begin(), cases.end());
   return cases;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Files named <prefix>NN.npy / <prefix>N.npy, in numeric order.
-std::vector<fs::path> numbered(const fs::path& dir, const std::string& prefix) {
-  std::vector<std::pair<int, fs::path>> found;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) == 0 && entry.path().extension() == ".npy") {
-      found.emplace_back(std::stoi(name.substr(prefix.size())), entry.path());
-    }
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<fs::path> out;
-  for (auto& f : found) out.push_back(f.second);
-  return out;
 }
 
 keras::Shape shape_from_json(const nlohmann::json& v) {
@@ -77,28 +59,6 @@ std::vector<keras::Shape> shapes_from_json(const nlohmann::json& v) {
 }
 
 // Sets an environment variable for the lifetime of the guard.
-class EnvGuard {
- public:
-  EnvGuard(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~EnvGuard() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 class CoreFixture : public testing::TestWithParam<std::string> {
  protected:

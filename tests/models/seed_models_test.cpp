@@ -22,8 +22,11 @@
 #include "keras/layers/time_distributed.hpp"
 #include "keras/model.hpp"
 #include "keras/utils.hpp"
+#include "models/fixture_testing.hpp"
 
 namespace fs = std::filesystem;
+using kerascpp_testing::numbered;
+using kerascpp_testing::read_file;
 namespace L = keras::layers;
 using keras::Input;
 using keras::Sequential;
@@ -32,35 +35,17 @@ namespace {
 
 const fs::path kCore = fs::path(KERASCPP_FIXTURES_DIR) / "core";
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<fs::path> numbered(const fs::path& dir, const std::string& prefix) {
-  std::vector<std::pair<int, fs::path>> found;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) == 0 && e.path().extension() == ".npy") {
-      found.emplace_back(std::stoi(name.substr(prefix.size())), e.path());
-    }
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<fs::path> out;
-  for (auto& f : found) out.push_back(f.second);
-  return out;
-}
-
 // Summaries at 76 and at Keras' default widths, then Keras' predictions.
 void check_against_fixture(const keras::Model& model, const std::string& name) {
   const fs::path dir = kCore / name;
-  setenv("COLUMNS", "80", 1);
-  EXPECT_EQ(model.summary_string(), read(dir / "summary.txt")) << name;
-  setenv("COLUMNS", "200", 1);
-  EXPECT_EQ(model.summary_string(), read(dir / "summary_wide.txt")) << name;
-  unsetenv("COLUMNS");
+  {
+    kerascpp_testing::EnvGuard columns("COLUMNS", "80");
+    EXPECT_EQ(model.summary_string(), read_file(dir / "summary.txt")) << name;
+  }
+  {
+    kerascpp_testing::EnvGuard columns("COLUMNS", "200");
+    EXPECT_EQ(model.summary_string(), read_file(dir / "summary_wide.txt")) << name;
+  }
 
   std::vector<keras::Tensor> weights;
   for (const auto& p : numbered(dir, "weights_")) weights.push_back(keras::io::load_npy(p));

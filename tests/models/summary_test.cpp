@@ -20,11 +20,14 @@
 #include "keras/layers/input_layer.hpp"
 #include "keras/model.hpp"
 #include "keras/utils.hpp"
+#include "models/fixture_testing.hpp"
 #include "models/summary_table.hpp"
 
 namespace L = keras::layers;
 
 namespace {
+
+using kerascpp_testing::EnvGuard;
 
 const std::string kTestData = std::string(KERASCPP_FIXTURES_DIR) + "/../models/testdata/";
 
@@ -45,28 +48,6 @@ std::map<std::string, std::string> read_cases(const std::string& file) {
   return cases;
 }
 
-class EnvGuard {
- public:
-  EnvGuard(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~EnvGuard() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 keras::Model nested() {
   keras::backend::clear_session();
