@@ -84,6 +84,11 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // Creates the weights for inputs of these shapes. The default creates none.
   virtual void build(const std::vector<Shape>& input_shapes);
   virtual std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) = 0;
+  // call() into `outputs` (replaced): a model's runner keeps one such vector
+  // per step, so layers that override this compute a warm step without
+  // allocating bookkeeping. The default moves call()'s result in.
+  virtual void call_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                         std::vector<Tensor>& outputs);
   // Output shapes for inputs of these shapes (batch may be None). Throws
   // keras::Error naming the layer when it cannot take such inputs.
   virtual std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) = 0;
@@ -120,6 +125,8 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // ---- calling ----
   // Checks the inputs, builds on first use from their shapes, then calls.
   std::vector<Tensor> apply(const std::vector<Tensor>& inputs, const CallContext& ctx);
+  void apply_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                  std::vector<Tensor>& outputs);
   // Records a node: checks and builds from symbolic shapes, infers outputs.
   std::vector<KerasTensor> apply_symbolic(const std::vector<KerasTensor>& inputs,
                                           bool inputs_as_list);
@@ -135,6 +142,8 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
  protected:
   void set_built(bool built) { built_ = built; }
   void check_num_inputs(std::size_t given) const;
+  // What apply() does before calling: checks the input count, builds on first use.
+  void prepare_call(const std::vector<Tensor>& inputs);
   // Records a symbolic call of this layer with known outputs (what
   // apply_symbolic does after inferring them); an InputLayer records its
   // input-less node this way. node_index defaults to the next call number.

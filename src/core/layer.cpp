@@ -181,7 +181,12 @@ void LayerImpl::maybe_build(const std::vector<Shape>& input_shapes) {
   built_ = true;
 }
 
-std::vector<Tensor> LayerImpl::apply(const std::vector<Tensor>& inputs, const CallContext& ctx) {
+void LayerImpl::call_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                          std::vector<Tensor>& outputs) {
+  outputs = call(inputs, ctx);
+}
+
+void LayerImpl::prepare_call(const std::vector<Tensor>& inputs) {
   check_num_inputs(inputs.size());
   if (!built_) {
     std::vector<Shape> shapes;
@@ -190,7 +195,17 @@ std::vector<Tensor> LayerImpl::apply(const std::vector<Tensor>& inputs, const Ca
     // Validates the shapes the way a symbolic call would, before creating weights.
     maybe_build(shapes);
   }
+}
+
+std::vector<Tensor> LayerImpl::apply(const std::vector<Tensor>& inputs, const CallContext& ctx) {
+  prepare_call(inputs);
   return call(inputs, ctx);
+}
+
+void LayerImpl::apply_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                           std::vector<Tensor>& outputs) {
+  prepare_call(inputs);
+  call_into(inputs, ctx, outputs);
 }
 
 std::vector<KerasTensor> LayerImpl::apply_symbolic(const std::vector<KerasTensor>& inputs,

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "backend/allocator.hpp"
+#include "backend/small_object_pool.hpp"
 
 namespace keras {
 
@@ -29,16 +30,23 @@ struct TensorImpl {
 
 namespace {
 
+// Handles and storage records come from the small-object pool, so creating
+// a tensor in a warm loop does not call operator new.
+template <class T, class... Args>
+std::shared_ptr<T> make_pooled(Args&&... args) {
+  return std::allocate_shared<T>(backend::PoolAllocator<T>{}, std::forward<Args>(args)...);
+}
+
 std::shared_ptr<detail::TensorImpl> make_impl(const Shape& shape, DType dtype) {
   if (!shape.is_fully_defined()) {
     throw Error("Cannot create a tensor of shape " + shape.to_string() +
                 ": every dimension must be known.");
   }
-  auto impl = std::make_shared<detail::TensorImpl>();
+  auto impl = make_pooled<detail::TensorImpl>();
   impl->shape = shape;
   impl->dtype = dtype;
   impl->storage =
-      std::make_shared<detail::Storage>(static_cast<std::size_t>(shape.num_elements()) *
+      make_pooled<detail::Storage>(static_cast<std::size_t>(shape.num_elements()) *
                                         dtype_size(dtype));
   return impl;
 }
@@ -213,7 +221,7 @@ Tensor Tensor::reshape(const Shape& new_shape) const {
                 std::to_string(n) + " values) to " + new_shape.to_string() + " (" +
                 std::to_string(known) + " values).");
   }
-  auto impl = std::make_shared<detail::TensorImpl>(*impl_);
+  auto impl = make_pooled<detail::TensorImpl>(*impl_);
   impl->shape = target;
   return Tensor(impl);
 }
@@ -224,7 +232,7 @@ Tensor Tensor::slice_rows(std::int64_t begin, std::int64_t end) const {
                 ") are out of range for a tensor of shape " + shape().to_string() + ".");
   }
   const std::int64_t row = shape()[0] == 0 ? 0 : size() / shape()[0];
-  auto impl = std::make_shared<detail::TensorImpl>(*impl_);
+  auto impl = make_pooled<detail::TensorImpl>(*impl_);
   impl->shape[0] = end - begin;
   impl->offset += static_cast<std::size_t>(begin * row) * dtype_size(dtype());
   return Tensor(impl);

@@ -37,11 +37,13 @@ class DenseImpl : public LayerImpl {
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
-    check_single(*this, inputs.size());
-    const Tensor x = to_compute_dtype(inputs[0]);
-    check_last_dim(x.shape());
-    const Tensor bias = bias_.defined() ? like_input(bias_.value(), x) : Tensor();
-    return {ops::dense(x, like_input(kernel_.value(), x), bias, activation_)};
+    return {forward(inputs)};
+  }
+
+  void call_into(const std::vector<Tensor>& inputs, const CallContext&,
+                 std::vector<Tensor>& outputs) override {
+    outputs.resize(1);
+    outputs[0] = forward(inputs);
   }
 
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
@@ -51,6 +53,14 @@ class DenseImpl : public LayerImpl {
   }
 
  private:
+  Tensor forward(const std::vector<Tensor>& inputs) const {
+    check_single(*this, inputs.size());
+    const Tensor x = to_compute_dtype(inputs[0]);
+    check_last_dim(x.shape());
+    const Tensor bias = bias_.defined() ? like_input(bias_.value(), x) : Tensor();
+    return ops::dense(x, like_input(kernel_.value(), x), bias, activation_);
+  }
+
   void check_rank(const Shape& shape) const {
     if (shape.rank() < 2) {
       throw Error(describe() +

@@ -48,28 +48,83 @@ bool compatible(const Shape& expected, const Shape& got) {
   return true;
 }
 
-// Joins tensors of equal trailing shape along axis 0.
-Tensor concatenate_rows(const std::vector<Tensor>& parts) {
-  if (parts.size() == 1) return parts[0];
-  std::int64_t rows = 0;
-  for (const Tensor& p : parts) rows += p.shape()[0];
-  Shape shape = parts[0].shape().with_dim(0, rows);
-  Tensor out = Tensor::empty(shape, parts[0].dtype());
-  auto* dst = static_cast<unsigned char*>(out.raw_data());
-  for (const Tensor& p : parts) {
-    if (p.dtype() != out.dtype() || p.shape().slice(1, p.rank()) != shape.slice(1, shape.rank())) {
-      throw Error("predict: the model's outputs changed shape or dtype between batches: " +
-                  parts[0].shape().to_string() + " then " + p.shape().to_string() + ".");
+// Copies one batch's outputs into rows [begin, begin + batch) of the full
+// outputs (n rows each), creating those at the first batch.
+void append_rows(const std::vector<Tensor>& batch_outputs, std::int64_t begin, std::int64_t n,
+                 std::vector<Tensor>& outputs) {
+  if (begin == 0) {
+    outputs.clear();
+    for (const Tensor& p : batch_outputs) {
+      if (p.rank() == 0) {
+        throw Error("predict: the model's outputs must keep the batch axis, got shape " +
+                    p.shape().to_string() + ".");
+      }
+      outputs.push_back(Tensor::empty(p.shape().with_dim(0, n), p.dtype()));
     }
-    std::memcpy(dst, p.raw_data(), p.nbytes());
-    dst += p.nbytes();
   }
-  return out;
+  for (std::size_t i = 0; i < outputs.size() && i < batch_outputs.size(); ++i) {
+    const Tensor& p = batch_outputs[i];
+    Tensor& out = outputs[i];
+    if (p.dtype() != out.dtype() || p.rank() != out.rank() ||
+        p.shape().slice(1, p.rank()) != out.shape().slice(1, out.rank()) ||
+        begin + p.shape()[0] > n) {
+      throw Error("predict: the model's outputs changed shape or dtype between batches: " +
+                  out.shape().with_dim(0, None).to_string() + " then " + p.shape().to_string() +
+                  ".");
+    }
+    const std::size_t row_bytes = p.shape()[0] == 0 ? 0 : p.nbytes() / p.shape()[0];
+    std::memcpy(static_cast<unsigned char*>(out.raw_data()) + begin * row_bytes, p.raw_data(),
+                p.nbytes());
+  }
 }
 
 }  // namespace
 
 FunctionalImpl* as_model(LayerImpl* layer) { return dynamic_cast<FunctionalImpl*>(layer); }
+
+// What one run of the graph needs besides the layers: kept between runs so
+// their capacity is reused and a warm run allocates no bookkeeping.
+struct FunctionalImpl::RunBuffers {
+  std::vector<Tensor> values;                     // one per slot
+  std::vector<std::optional<Tensor>> slot_masks;  // one per slot
+  std::vector<Tensor> ins, outs;                  // the current step's
+  std::vector<std::optional<Tensor>> out_masks;
+  CallContext ctx;
+  std::vector<Tensor> standardized;  // the model's inputs, standardized
+  std::vector<Tensor> batch;         // predict's current batch
+  std::vector<Tensor> predicted;     // predict_single's outputs
+  Result result;
+};
+
+// The model's buffers while nobody else uses them, else fresh ones.
+class FunctionalImpl::BuffersLease {
+ public:
+  explicit BuffersLease(FunctionalImpl& model) : model_(model) {
+    bool expected = false;
+    if (model.buffers_busy_.compare_exchange_strong(expected, true)) {
+      if (!model.buffers_) model.buffers_ = std::make_unique<RunBuffers>();
+      buffers_ = model.buffers_.get();
+      owned_ = true;
+    } else {
+      local_ = std::make_unique<RunBuffers>();
+      buffers_ = local_.get();
+    }
+  }
+  ~BuffersLease() {
+    if (owned_) model_.buffers_busy_.store(false);
+  }
+  BuffersLease(const BuffersLease&) = delete;
+  BuffersLease& operator=(const BuffersLease&) = delete;
+  RunBuffers& operator*() const { return *buffers_; }
+
+ private:
+  FunctionalImpl& model_;
+  RunBuffers* buffers_ = nullptr;
+  std::unique_ptr<RunBuffers> local_;
+  bool owned_ = false;
+};
+
+FunctionalImpl::~FunctionalImpl() = default;
 
 FunctionalImpl::FunctionalImpl(const std::vector<KerasTensor>& inputs,
                                const std::vector<KerasTensor>& outputs, bool inputs_as_list,
@@ -130,9 +185,16 @@ void FunctionalImpl::check_input_shape(std::size_t i, const Shape& shape,
 }
 
 std::vector<Tensor> FunctionalImpl::standardize_inputs(const std::vector<Tensor>& inputs) const {
+  std::vector<Tensor> out;
+  standardize_into(inputs, out);
+  return out;
+}
+
+void FunctionalImpl::standardize_into(std::span<const Tensor> inputs,
+                                      std::vector<Tensor>& out) const {
   const Graph& g = graph();
   check_input_count(inputs.size());
-  std::vector<Tensor> out;
+  out.clear();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].defined()) {
       throw Error(model_label(*this) + ": input " + std::to_string(i) + " is an undefined tensor.");
@@ -149,74 +211,114 @@ std::vector<Tensor> FunctionalImpl::standardize_inputs(const std::vector<Tensor>
     if (x.dtype() != g.inputs[i].dtype()) x = x.astype(g.inputs[i].dtype());
     out.push_back(std::move(x));
   }
-  return out;
 }
 
 FunctionalImpl::Result FunctionalImpl::run(const std::vector<Tensor>& inputs,
                                            const std::vector<std::optional<Tensor>>& masks,
                                            bool training) {
+  BuffersLease b(*this);
+  Result result;
+  run_into(*b, inputs, masks, training, result);
+  return result;
+}
+
+void FunctionalImpl::run_into(RunBuffers& b, const std::vector<Tensor>& inputs,
+                              const std::vector<std::optional<Tensor>>& masks, bool training,
+                              Result& result) {
   const Graph& g = graph();
-  std::vector<Tensor> values(g.num_slots);
-  std::vector<std::optional<Tensor>> slot_masks(g.num_slots);
+  b.values.resize(static_cast<std::size_t>(g.num_slots));
+  b.slot_masks.resize(static_cast<std::size_t>(g.num_slots));
   for (std::size_t i = 0; i < g.input_slots.size(); ++i) {
-    values[g.input_slots[i]] = inputs.at(i);
-    if (i < masks.size()) slot_masks[g.input_slots[i]] = masks[i];
+    b.values[g.input_slots[i]] = inputs.at(i);
+    if (i < masks.size()) b.slot_masks[g.input_slots[i]] = masks[i];
   }
+  b.ctx.training = training;
   for (const Graph::Step& step : g.steps) {
-    LayerImpl& layer = *step.node->layer;
-    std::vector<Tensor> ins;
-    ins.reserve(step.input_slots.size());
+    b.ins.clear();
+    b.ctx.masks.clear();
     bool any_mask = false;
     for (int s : step.input_slots) {
-      ins.push_back(values[s]);
-      any_mask = any_mask || slot_masks[s].has_value();
+      b.ins.push_back(b.values[s]);
+      any_mask = any_mask || b.slot_masks[s].has_value();
     }
-    CallContext ctx;
-    ctx.training = training;
     if (any_mask) {
-      for (int s : step.input_slots) ctx.masks.push_back(slot_masks[s]);
+      for (int s : step.input_slots) b.ctx.masks.push_back(b.slot_masks[s]);
     }
-    std::vector<Tensor> outs;
-    std::vector<std::optional<Tensor>> out_masks;
-    if (FunctionalImpl* inner = as_model(&layer)) {
-      // A nested model passes masks through its own graph.
-      Result r = inner->run(inner->standardize_inputs(ins), ctx.masks, training);
-      outs = std::move(r.outputs);
-      out_masks = std::move(r.masks);
-    } else {
-      outs = layer.apply(ins, ctx);
-      out_masks = layer.compute_mask(ins, ctx.masks);
-    }
-    if (outs.size() != step.output_slots.size()) {
-      throw Error(layer.describe() + " returned " + std::to_string(outs.size()) +
+    run_step(b, *step.node->layer);
+    if (b.outs.size() != step.output_slots.size()) {
+      throw Error(step.node->layer->describe() + " returned " + std::to_string(b.outs.size()) +
                   " tensors, but its symbolic call gave " +
                   std::to_string(step.output_slots.size()) + ".");
     }
-    for (std::size_t i = 0; i < outs.size(); ++i) {
-      values[step.output_slots[i]] = std::move(outs[i]);
-      slot_masks[step.output_slots[i]] =
-          i < out_masks.size() ? std::move(out_masks[i]) : std::nullopt;
+    for (std::size_t i = 0; i < b.outs.size(); ++i) {
+      b.values[step.output_slots[i]] = std::move(b.outs[i]);
+      if (i < b.out_masks.size()) {
+        b.slot_masks[step.output_slots[i]] = std::move(b.out_masks[i]);
+      } else {
+        b.slot_masks[step.output_slots[i]].reset();
+      }
     }
     for (int s : step.release_slots) {
-      values[s] = Tensor();
-      slot_masks[s].reset();
+      b.values[s] = Tensor();
+      b.slot_masks[s].reset();
     }
   }
-  Result result;
+  result.outputs.clear();
+  result.masks.clear();
   for (int s : g.output_slots) {
-    result.outputs.push_back(values[s]);
-    result.masks.push_back(slot_masks[s]);
+    result.outputs.push_back(b.values[s]);
+    result.masks.push_back(b.slot_masks[s]);
   }
-  return result;
+  // Nothing stays alive between runs but the buffers' capacity.
+  for (Tensor& v : b.values) v = Tensor();
+  for (auto& m : b.slot_masks) m.reset();
+  b.ins.clear();
+  b.outs.clear();
+  b.out_masks.clear();
+  b.ctx.masks.clear();
+}
+
+void FunctionalImpl::run_step(RunBuffers& b, LayerImpl& layer) {
+  if (FunctionalImpl* inner = as_model(&layer)) {
+    // A nested model passes masks through its own graph.
+    BuffersLease lease(*inner);
+    RunBuffers& ib = *lease;
+    inner->standardize_into(b.ins, ib.standardized);
+    inner->run_into(ib, ib.standardized, b.ctx.masks, b.ctx.training, ib.result);
+    b.outs.swap(ib.result.outputs);
+    b.out_masks.swap(ib.result.masks);
+    ib.result.outputs.clear();
+    ib.result.masks.clear();
+    ib.standardized.clear();
+    return;
+  }
+  layer.apply_into(b.ins, b.ctx, b.outs);
+  b.out_masks.clear();
+  std::vector<std::optional<Tensor>> masks = layer.compute_mask(b.ins, b.ctx.masks);
+  if (!masks.empty()) b.out_masks.swap(masks);
 }
 
 std::vector<Tensor> FunctionalImpl::call(const std::vector<Tensor>& inputs,
                                          const CallContext& ctx) {
-  return run(standardize_inputs(inputs), ctx.masks, ctx.training).outputs;
+  std::vector<Tensor> outputs;
+  call_into(inputs, ctx, outputs);
+  return outputs;
 }
 
-std::vector<Tensor> FunctionalImpl::predict(const std::vector<Tensor>& inputs,
-                                            std::int64_t batch_size) {
+void FunctionalImpl::call_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                               std::vector<Tensor>& outputs) {
+  BuffersLease lease(*this);
+  RunBuffers& b = *lease;
+  standardize_into(inputs, b.standardized);
+  run_into(b, b.standardized, ctx.masks, ctx.training, b.result);
+  outputs.swap(b.result.outputs);
+  b.result.outputs.clear();
+  b.result.masks.clear();
+  b.standardized.clear();
+}
+
+void FunctionalImpl::check_predict_inputs(std::span<const Tensor> inputs,
+                                          std::int64_t batch_size) const {
   if (batch_size <= 0) {
     throw Error(model_label(*this) + ": predict batch_size must be positive, got " +
                 std::to_string(batch_size) + ".");
@@ -241,20 +343,61 @@ std::vector<Tensor> FunctionalImpl::predict(const std::vector<Tensor>& inputs,
     n = inputs[i].shape()[0];
   }
   if (n == 0) throw Error(model_label(*this) + ": predict got no samples (axis 0 has size 0).");
+}
 
-  std::vector<std::vector<Tensor>> parts;
+std::vector<Tensor> FunctionalImpl::predict(const std::vector<Tensor>& inputs,
+                                            std::int64_t batch_size) {
+  std::vector<Tensor> outputs;
+  predict_into(inputs, batch_size, outputs);
+  return outputs;
+}
+
+void FunctionalImpl::predict_into(std::span<const Tensor> inputs, std::int64_t batch_size,
+                                  std::vector<Tensor>& outputs) {
+  BuffersLease lease(*this);
+  predict_batches(*lease, inputs, batch_size, outputs);
+}
+
+Tensor FunctionalImpl::predict_single(const Tensor& x, std::int64_t batch_size) {
+  BuffersLease lease(*this);
+  RunBuffers& b = *lease;
+  predict_batches(b, std::span<const Tensor>(&x, 1), batch_size, b.predicted);
+  if (b.predicted.size() != 1) {
+    const std::size_t count = b.predicted.size();
+    b.predicted.clear();
+    throw Error(describe() + " has " + std::to_string(count) +
+                " outputs; call predict(std::vector<Tensor>{x}) to get all of them.");
+  }
+  Tensor y = std::move(b.predicted[0]);
+  b.predicted.clear();
+  return y;
+}
+
+void FunctionalImpl::predict_batches(RunBuffers& b, std::span<const Tensor> inputs,
+                                     std::int64_t batch_size, std::vector<Tensor>& outputs) {
+  check_predict_inputs(inputs, batch_size);
+  const std::int64_t n = inputs[0].shape()[0];
+  b.batch.assign(inputs.begin(), inputs.end());
+  if (!built()) prepare_call(b.batch);  // a Sequential without an Input builds here
+  outputs.clear();
   for (std::int64_t begin = 0; begin < n; begin += batch_size) {
     const std::int64_t end = std::min(n, begin + batch_size);
-    std::vector<Tensor> batch;
-    for (const Tensor& x : inputs) batch.push_back(x.slice_rows(begin, end));
-    CallContext ctx;
-    std::vector<Tensor> outs = apply(batch, ctx);
-    if (parts.empty()) parts.resize(outs.size());
-    for (std::size_t i = 0; i < outs.size(); ++i) parts[i].push_back(std::move(outs[i]));
+    if (begin > 0 || end < n) {
+      for (std::size_t i = 0; i < inputs.size(); ++i) b.batch[i] = inputs[i].slice_rows(begin, end);
+    }
+    standardize_into(b.batch, b.standardized);
+    run_into(b, b.standardized, {}, false, b.result);
+    if (begin == 0 && end == n) {
+      outputs.assign(std::make_move_iterator(b.result.outputs.begin()),
+                     std::make_move_iterator(b.result.outputs.end()));
+    } else {
+      append_rows(b.result.outputs, begin, n, outputs);
+    }
+    b.result.outputs.clear();
+    b.result.masks.clear();
   }
-  std::vector<Tensor> out;
-  for (const auto& p : parts) out.push_back(concatenate_rows(p));
-  return out;
+  b.batch.clear();
+  b.standardized.clear();
 }
 
 std::vector<Shape> FunctionalImpl::compute_output_shape(const std::vector<Shape>& input_shapes) {

@@ -1,9 +1,11 @@
 #pragma once
 // The state behind keras::Model: a graph of layer calls (nodes) from Input
 // tensors to output tensors, itself a layer (Keras' Functional).
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -56,6 +58,7 @@ class FunctionalImpl : public LayerImpl {
  public:
   FunctionalImpl(const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& outputs,
                  bool inputs_as_list, bool outputs_as_list, const ModelOptions& options);
+  ~FunctionalImpl() override;
 
   bool has_graph() const { return graph_ != nullptr; }
   // Throws keras::Error for a Sequential that has no input shape yet.
@@ -79,11 +82,19 @@ class FunctionalImpl : public LayerImpl {
   // Runs the graph on standardized inputs; masks has one entry per input or is empty.
   Result run(const std::vector<Tensor>& inputs, const std::vector<std::optional<Tensor>>& masks,
              bool training);
-  // Runs inputs through the model in batches along axis 0 and joins the results.
+  // Runs inputs through the model in batches along axis 0 into outputs (one
+  // per model output, replaced). A warm call with the same shapes allocates
+  // nothing but the output tensors.
+  void predict_into(std::span<const Tensor> inputs, std::int64_t batch_size,
+                    std::vector<Tensor>& outputs);
   std::vector<Tensor> predict(const std::vector<Tensor>& inputs, std::int64_t batch_size);
+  // predict of a one-input, one-output model.
+  Tensor predict_single(const Tensor& x, std::int64_t batch_size);
 
   // ---- LayerImpl ----
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override;
+  void call_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                 std::vector<Tensor>& outputs) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
                                           std::size_t num_outputs) const override;
@@ -107,9 +118,24 @@ class FunctionalImpl : public LayerImpl {
   void check_input_shape(std::size_t i, const Shape& shape, const Shape& reported) const;
 
  private:
+  struct RunBuffers;
+  class BuffersLease;
+  void standardize_into(std::span<const Tensor> inputs, std::vector<Tensor>& out) const;
+  void run_into(RunBuffers& b, const std::vector<Tensor>& inputs,
+                const std::vector<std::optional<Tensor>>& masks, bool training, Result& result);
+  // One step of run_into: a layer call, or a nested model's own run.
+  void run_step(RunBuffers& b, LayerImpl& layer);
+  void predict_batches(RunBuffers& b, std::span<const Tensor> inputs, std::int64_t batch_size,
+                       std::vector<Tensor>& outputs);
+  void check_predict_inputs(std::span<const Tensor> inputs, std::int64_t batch_size) const;
+
   std::shared_ptr<const Graph> graph_;
   bool inputs_as_list_ = false;
   bool outputs_as_list_ = false;
+  // Reused by every run; a second, concurrent run of the same model (another
+  // thread) gets fresh buffers instead.
+  std::unique_ptr<RunBuffers> buffers_;
+  std::atomic<bool> buffers_busy_{false};
 };
 
 // The model behind a handle, or nullptr when the layer is not a model.

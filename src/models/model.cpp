@@ -81,12 +81,7 @@ const std::vector<KerasTensor>& Model::inputs() const { return functional().grap
 const std::vector<KerasTensor>& Model::outputs() const { return functional().graph().outputs; }
 
 Tensor Model::predict(const Tensor& x, const PredictOptions& options) const {
-  std::vector<Tensor> out = functional().predict({x}, options.batch_size);
-  if (out.size() != 1) {
-    throw Error(impl().describe() + " has " + std::to_string(out.size()) +
-                " outputs; call predict(std::vector<Tensor>{x}) to get all of them.");
-  }
-  return out[0];
+  return functional().predict_single(x, options.batch_size);
 }
 
 std::vector<Tensor> Model::predict(const std::vector<Tensor>& xs,
