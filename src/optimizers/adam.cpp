@@ -1,6 +1,7 @@
 #include "keras/optimizers/adam.hpp"
 
 #include "keras/optimizers/adamw.hpp"
+#include "backend/cpu/parallel.hpp"
 #include "optimizers/common.hpp"
 
 namespace keras::optimizers {
@@ -11,6 +12,26 @@ struct AdamRule {
   double beta_1, beta_2, epsilon;
   bool amsgrad;
 };
+
+// One variant per amsgrad setting and restrict pointers: with the branch or
+// possible aliasing inside the loop GCC leaves it scalar (perf showed it).
+template <bool kAmsgrad>
+void adam_rows(std::int64_t begin, std::int64_t end, const float* __restrict g,
+               float* __restrict w, float* __restrict m, float* __restrict v,
+               float* __restrict v_hat, float b1, float b2, float eps, float alpha) {
+  for (std::int64_t i = begin; i < end; ++i) {
+    const float mi = m[i] + (g[i] - m[i]) * (1 - b1);
+    const float vi = v[i] + (g[i] * g[i] - v[i]) * (1 - b2);
+    m[i] = mi;
+    v[i] = vi;
+    float denominator = vi;
+    if constexpr (kAmsgrad) {
+      denominator = v_hat[i] > vi ? v_hat[i] : vi;
+      v_hat[i] = denominator;
+    }
+    w[i] -= mi * alpha / (std::sqrt(denominator) + eps);
+  }
+}
 
 // Adam and AdamW share the rule; AdamW differs only by its default decay,
 // which the base class applies before the update.
@@ -43,17 +64,13 @@ class AdamImpl : public OptimizerImpl {
     const float b1_power = std::pow(b1, static_cast<float>(step));
     const float b2_power = std::pow(b2, static_cast<float>(step));
     const float alpha = lr * std::sqrt(1 - b2_power) / (1 - b1_power);
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
-      m[i] += (g[i] - m[i]) * (1 - b1);
-      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
-      float vi = v[i];
-      if (v_hat) {
-        v_hat[i] = std::max(v_hat[i], v[i]);
-        vi = v_hat[i];
+    backend::cpu::parallel_for(n, 8, [&](std::int64_t begin, std::int64_t end) {
+      if (v_hat != nullptr) {
+        adam_rows<true>(begin, end, g, w, m, v, v_hat, b1, b2, eps, alpha);
+      } else {
+        adam_rows<false>(begin, end, g, w, m, v, nullptr, b1, b2, eps, alpha);
       }
-      w[i] -= m[i] * alpha / (std::sqrt(vi) + eps);
-    }
+    });
   }
 
  private:

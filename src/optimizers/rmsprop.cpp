@@ -1,10 +1,46 @@
 #include "keras/optimizers/rmsprop.hpp"
 
+#include "backend/cpu/parallel.hpp"
 #include "optimizers/common.hpp"
 
 namespace keras::optimizers {
 
 namespace {
+
+struct RmspropArgs {
+  const float* g;
+  float *w, *v, *avg, *mom;
+  float rho, eps, mu, lr;
+};
+
+// One variant per option and restrict pointers, so GCC vectorises the loop.
+template <bool kCentered, bool kMomentum>
+void rmsprop_rows(std::int64_t begin, std::int64_t end, const RmspropArgs& a) {
+  const float* __restrict g = a.g;
+  float* __restrict w = a.w;
+  float* __restrict v = a.v;
+  float* __restrict avg = a.avg;
+  float* __restrict mom = a.mom;
+  const float rho = a.rho, eps = a.eps, mu = a.mu, lr = a.lr;
+  for (std::int64_t i = begin; i < end; ++i) {
+    const float vi = rho * v[i] + (1 - rho) * g[i] * g[i];
+    v[i] = vi;
+    float denominator = vi + eps;
+    if constexpr (kCentered) {
+      const float ai = rho * avg[i] + (1 - rho) * g[i];
+      avg[i] = ai;
+      denominator = vi - ai * ai + eps;
+    }
+    const float increment = lr * g[i] / std::sqrt(denominator);
+    if constexpr (kMomentum) {
+      const float mi = mu * mom[i] + increment;
+      mom[i] = mi;
+      w[i] -= mi;
+    } else {
+      w[i] -= increment;
+    }
+  }
+}
 
 class RMSpropImpl : public OptimizerImpl {
  public:
@@ -31,22 +67,18 @@ class RMSpropImpl : public OptimizerImpl {
     const float rho = static_cast<float>(o_.rho);
     const float eps = static_cast<float>(o_.epsilon);
     const float mu = static_cast<float>(o_.momentum);
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
-      v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
-      float denominator = v[i] + eps;
-      if (avg) {
-        avg[i] = rho * avg[i] + (1 - rho) * g[i];
-        denominator = v[i] - avg[i] * avg[i] + eps;
-      }
-      const float increment = lr * g[i] / std::sqrt(denominator);
-      if (mom) {
-        mom[i] = mu * mom[i] + increment;
-        w[i] -= mom[i];
+    backend::cpu::parallel_for(n, 8, [&](std::int64_t begin, std::int64_t end) {
+      const RmspropArgs a{g, w, v, avg, mom, rho, eps, mu, lr};
+      if (avg != nullptr && mom != nullptr) {
+        rmsprop_rows<true, true>(begin, end, a);
+      } else if (avg != nullptr) {
+        rmsprop_rows<true, false>(begin, end, a);
+      } else if (mom != nullptr) {
+        rmsprop_rows<false, true>(begin, end, a);
       } else {
-        w[i] -= increment;
+        rmsprop_rows<false, false>(begin, end, a);
       }
-    }
+    });
   }
 
  private:
