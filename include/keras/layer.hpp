@@ -13,9 +13,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "keras/constraints.hpp"
 #include "keras/initializers.hpp"
+#include "keras/regularizers.hpp"
 #include "keras/shape.hpp"
 #include "keras/tensor.hpp"
 #include "keras/variable.hpp"
@@ -24,6 +27,9 @@ namespace keras {
 
 class LayerImpl;
 struct Node;
+namespace detail {
+class ConfigWriter;  // src/layers/layer_config_writer.hpp
+}
 
 // A symbolic tensor: a shape (whose batch dimension is usually None), a dtype,
 // and the layer call (node) that produced it.
@@ -106,6 +112,14 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   Variable add_weight(const std::string& name, const Shape& shape,
                       const initializers::Initializer& initializer, bool trainable = true,
                       DType dtype = DType::float32);
+  // Keras' add_weight(regularizer=, constraint=): the regularizer's penalty on
+  // this weight joins losses() (and so the model's loss in fit/evaluate) while
+  // the weight is trainable; the constraint runs after each optimizer step.
+  Variable add_weight(const std::string& name, const Shape& shape,
+                      const initializers::Initializer& initializer,
+                      const regularizers::Regularizer& regularizer,
+                      const constraints::Constraint& constraint = {}, bool trainable = true,
+                      DType dtype = DType::float32);
   // Own weights (trainable first, then non-trainable, each in creation order),
   // then each sub-layer's weights.
   std::vector<Variable> weights() const;
@@ -139,6 +153,39 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // "Dense \"dense_1\"": how error messages name this layer.
   std::string describe() const;
 
+  // ---- saving (Keras' get_config) ----
+  // Writes this layer's config, as Keras' get_config() returns it, with the
+  // writer's helpers (src/layers/layer_config_writer.hpp); each layer
+  // defines it next to its from_config builder. The default throws
+  // keras::Error: the layer cannot be saved yet.
+  virtual void write_config(detail::ConfigWriter& writer) const;
+
+  // ---- losses (Keras' add_loss, layer.losses, activity_regularizer) ----
+  // Adds a scalar loss computed during a call: to the innermost live
+  // LossCollector of this thread if there is one (a training step), else to
+  // this layer's own list, which each call of the layer starts afresh.
+  void add_loss(const Tensor& loss);
+  // Keras' layer.losses: the losses added during the last calls (this
+  // layer's, then its sub-layers'), then the weight regularization penalties
+  // (regularization_losses()).
+  std::vector<Tensor> losses() const;
+  // The penalty of each trainable weight that has a regularizer (sub-layers'
+  // included), computed now from the weights' values, in trainable_weights()
+  // order. Recorded by a live GradientTape like any op.
+  std::vector<Tensor> regularization_losses() const;
+  // Forgets the losses added by calls, here and in every sub-layer.
+  void clear_losses();
+  // Keras' activity_regularizer: after each call, regularizer(output) / batch
+  // size is added with add_loss for each floating output.
+  void set_activity_regularizer(regularizers::Regularizer regularizer);
+  const regularizers::Regularizer& activity_regularizer() const { return activity_regularizer_; }
+  // The regularizer and constraint given to add_weight for one of this
+  // layer's own weights (undefined when none, or when v is not its own).
+  regularizers::Regularizer weight_regularizer(const Variable& v) const;
+  constraints::Constraint weight_constraint(const Variable& v) const;
+  // Every weight with a constraint (sub-layers' included, each once), with it.
+  std::vector<std::pair<Variable, constraints::Constraint>> weight_constraints() const;
+
  protected:
   void set_built(bool built) { built_ = built; }
   void check_num_inputs(std::size_t given) const;
@@ -151,6 +198,8 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
                                     std::vector<Shape> output_shapes,
                                     std::vector<DType> output_dtypes, bool inputs_as_list,
                                     std::optional<int> node_index = std::nullopt);
+  // What apply() does after calling when the layer has an activity regularizer.
+  void add_activity_losses(const std::vector<Tensor>& outputs);
 
  private:
   std::string class_name_;
@@ -162,8 +211,35 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // Whether each own weight was created trainable (Keras' _trainable_variables):
   // set_trainable() freezes and unfreezes only those.
   std::vector<bool> created_trainable_;
+  // Per own weight, as own_weights_: what add_weight was given (may be undefined).
+  std::vector<regularizers::Regularizer> weight_regularizers_;
+  std::vector<constraints::Constraint> weight_constraints_;
+  regularizers::Regularizer activity_regularizer_;
+  std::vector<Tensor> losses_;  // added by the last calls (see add_loss)
   std::vector<std::weak_ptr<Node>> inbound_nodes_;
   int num_nodes_ = 0;
+};
+
+// While alive, the losses that layers add during calls on this thread
+// (activity regularization, add_loss) are collected here instead of on the
+// layers, as Keras' StatelessScope(collect_losses=True) does for a training
+// step: a layer called twice contributes twice. Collectors nest; the
+// innermost one collects.
+class LossCollector {
+ public:
+  LossCollector();
+  ~LossCollector();
+  LossCollector(const LossCollector&) = delete;
+  LossCollector& operator=(const LossCollector&) = delete;
+
+  const std::vector<Tensor>& losses() const { return losses_; }
+  // The collector that add_loss writes to now, or nullptr.
+  static LossCollector* current();
+  void add(const Tensor& loss) { losses_.push_back(loss); }
+
+ private:
+  std::vector<Tensor> losses_;
+  LossCollector* outer_ = nullptr;
 };
 
 // A cheap, copyable handle to a layer.
@@ -192,6 +268,8 @@ class Layer {
   void set_trainable(bool trainable) const { impl().set_trainable(trainable); }
   // Output shape(s) for inputs of these shapes, without computing.
   Shape compute_output_shape(const Shape& input_shape) const;
+  // Keras' layer.losses (see LayerImpl::losses).
+  std::vector<Tensor> losses() const { return impl().losses(); }
 
   LayerImpl& impl() const;
   const std::shared_ptr<LayerImpl>& ptr() const { return impl_; }

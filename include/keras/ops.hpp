@@ -154,3 +154,51 @@ Tensor operator-(double a, const Tensor& b);
 Tensor operator*(double a, const Tensor& b);
 Tensor operator/(double a, const Tensor& b);
 }  // namespace keras
+
+// ---- convolution and pooling (keras.ops.conv, ..., keras.ops.max_pool) ----
+// Inputs have 1 or 2 spatial axes: (batch, steps, channels) or (batch,
+// height, width, channels) for "channels_last", (batch, channels, ...) for
+// "channels_first". strides, dilation_rate, pool_size and output_padding hold
+// one value for every spatial axis or one per axis; padding is "valid" or
+// "same" (Keras' asymmetric "same": the extra padding goes after).
+namespace keras::ops {
+// kernel (*kernel_size, in_channels / groups, filters); groups is
+// in_channels / kernel's second-to-last axis.
+Tensor conv(const Tensor& inputs, const Tensor& kernel,
+            const std::vector<std::int64_t>& strides = {1}, const std::string& padding = "valid",
+            const std::string& data_format = "channels_last",
+            const std::vector<std::int64_t>& dilation_rate = {1});
+// kernel (*kernel_size, in_channels, depth_multiplier); output channel
+// c * depth_multiplier + j comes from input channel c.
+Tensor depthwise_conv(const Tensor& inputs, const Tensor& kernel,
+                      const std::vector<std::int64_t>& strides = {1},
+                      const std::string& padding = "valid",
+                      const std::string& data_format = "channels_last",
+                      const std::vector<std::int64_t>& dilation_rate = {1});
+// depthwise_conv, then a 1x1 conv with pointwise_kernel (1, [1,] in_channels *
+// depth_multiplier, filters).
+Tensor separable_conv(const Tensor& inputs, const Tensor& depthwise_kernel,
+                      const Tensor& pointwise_kernel,
+                      const std::vector<std::int64_t>& strides = {1},
+                      const std::string& padding = "valid",
+                      const std::string& data_format = "channels_last",
+                      const std::vector<std::int64_t>& dilation_rate = {1});
+// The transposed convolution (the gradient of conv with respect to its
+// input); kernel (*kernel_size, filters, in_channels). output_padding empty
+// means None (Keras' default output size).
+Tensor conv_transpose(const Tensor& inputs, const Tensor& kernel,
+                      const std::vector<std::int64_t>& strides = {1},
+                      const std::string& padding = "valid",
+                      const std::vector<std::int64_t>& output_padding = {},
+                      const std::string& data_format = "channels_last",
+                      const std::vector<std::int64_t>& dilation_rate = {1});
+// strides empty: pool_size. Padding positions are ignored by max_pool and
+// left out of the count by average_pool.
+Tensor max_pool(const Tensor& inputs, const std::vector<std::int64_t>& pool_size,
+                const std::vector<std::int64_t>& strides = {}, const std::string& padding = "valid",
+                const std::string& data_format = "channels_last");
+Tensor average_pool(const Tensor& inputs, const std::vector<std::int64_t>& pool_size,
+                    const std::vector<std::int64_t>& strides = {},
+                    const std::string& padding = "valid",
+                    const std::string& data_format = "channels_last");
+}  // namespace keras::ops

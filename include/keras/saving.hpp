@@ -1,11 +1,27 @@
 #pragma once
-// Models from Keras' JSON config, as keras.models.model_from_json: the text
-// model.to_json() writes (and config.json inside a .keras file holds).
+// Whole models from files: Keras 3's .keras archives (keras.saving.load_model)
+// and Keras' JSON config (keras.models.model_from_json: the text
+// model.to_json() writes and config.json inside a .keras file holds).
 #include <string>
 
 #include "keras/model.hpp"
 
-namespace keras::models {
+namespace keras {
+
+struct LoadModelOptions {
+  // Recompile with the saved compile() arguments (and restore the optimizer's
+  // variables), as Keras' load_model(compile=True).
+  bool compile = true;
+};
+
+// Reads a .keras file written by Keras 3 or by Model::save: the model, its
+// weights and, when it was compiled, its optimizer, loss and metrics with the
+// optimizer's state, so that fit continues where it stopped. Files are
+// untrusted: a damaged or inconsistent one gives a keras::Error naming the
+// file, the archive member and the field, never a crash.
+Model load_model(const std::string& path, const LoadModelOptions& options = {});
+
+namespace models {
 
 // Rebuilds a Sequential or Functional model (nested models included) with the
 // layer names of the config and fresh weights. Throws keras::Error naming the
@@ -13,5 +29,14 @@ namespace keras::models {
 Model model_from_json(const std::string& json);
 // The same, reading the JSON from a file.
 Model model_from_json_file(const std::string& path);
+// keras.models.load_model.
+using keras::load_model;
 
-}  // namespace keras::models
+}  // namespace models
+
+namespace saving {
+// keras.saving.load_model.
+using keras::load_model;
+}  // namespace saving
+
+}  // namespace keras

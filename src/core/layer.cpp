@@ -1,8 +1,11 @@
 #include "keras/layer.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
+#include "keras/ops.hpp"
 #include "keras/utils.hpp"
+#include "saving/weight_budget.hpp"
 
 namespace keras {
 
@@ -83,6 +86,11 @@ std::vector<std::optional<Tensor>> LayerImpl::compute_mask(
 
 std::string LayerImpl::describe() const { return class_name_ + " \"" + name_ + "\""; }
 
+void LayerImpl::write_config(detail::ConfigWriter&) const {
+  throw Error(describe() + " cannot be saved yet: kerascpp has no config writer for " +
+              class_name_ + " layers.");
+}
+
 void LayerImpl::check_num_inputs(std::size_t given) const {
   const int expected = num_inputs();
   if (expected >= 0 && static_cast<std::size_t>(expected) != given) {
@@ -95,12 +103,147 @@ void LayerImpl::check_num_inputs(std::size_t given) const {
 Variable LayerImpl::add_weight(const std::string& name, const Shape& shape,
                                const initializers::Initializer& initializer, bool trainable,
                                DType dtype) {
+  return add_weight(name, shape, initializer, regularizers::Regularizer(),
+                    constraints::Constraint(), trainable, dtype);
+}
+
+Variable LayerImpl::add_weight(const std::string& name, const Shape& shape,
+                               const initializers::Initializer& initializer,
+                               const regularizers::Regularizer& regularizer,
+                               const constraints::Constraint& constraint, bool trainable,
+                               DType dtype) {
+  // Rebuilding a model from a file: the weight must fit in what the file holds.
+  saving::WeightBudget::charge(describe(), name, shape, dtype);
   // A weight of a frozen layer starts frozen (Keras' _track_variable).
   Variable v(name, initializer(shape, dtype), trainable && trainable_);
   v.set_path(name_ + "/" + name);
   own_weights_.push_back(v);
   created_trainable_.push_back(trainable);
+  weight_regularizers_.push_back(regularizer);
+  weight_constraints_.push_back(constraint);
   return v;
+}
+
+// ---- losses ----
+
+namespace {
+constinit thread_local LossCollector* current_collector = nullptr;
+}  // namespace
+
+LossCollector::LossCollector() : outer_(current_collector) { current_collector = this; }
+
+LossCollector::~LossCollector() { current_collector = outer_; }
+
+LossCollector* LossCollector::current() { return current_collector; }
+
+void LayerImpl::add_loss(const Tensor& loss) {
+  if (!loss.defined()) throw Error(describe() + ": add_loss was given an undefined tensor.");
+  if (LossCollector* collector = LossCollector::current()) {
+    collector->add(loss);
+  } else {
+    losses_.push_back(loss);
+  }
+}
+
+std::vector<Tensor> LayerImpl::losses() const {
+  std::vector<Tensor> out = losses_;
+  std::vector<const LayerImpl*> seen{this};
+  // Sub-layers depth first, each once (a shared layer is listed once).
+  auto visit = [&](auto&& self, const LayerImpl& layer) -> void {
+    for (const auto& sub : layer.sublayers()) {
+      if (std::find(seen.begin(), seen.end(), sub.get()) != seen.end()) continue;
+      seen.push_back(sub.get());
+      out.insert(out.end(), sub->losses_.begin(), sub->losses_.end());
+      self(self, *sub);
+    }
+  };
+  visit(visit, *this);
+  for (Tensor& penalty : regularization_losses()) out.push_back(std::move(penalty));
+  return out;
+}
+
+void LayerImpl::clear_losses() {
+  losses_.clear();
+  for (const auto& sub : sublayers()) sub->clear_losses();
+}
+
+regularizers::Regularizer LayerImpl::weight_regularizer(const Variable& v) const {
+  for (std::size_t i = 0; i < own_weights_.size(); ++i) {
+    if (own_weights_[i].id() == v.id()) return weight_regularizers_[i];
+  }
+  return {};
+}
+
+constraints::Constraint LayerImpl::weight_constraint(const Variable& v) const {
+  for (std::size_t i = 0; i < own_weights_.size(); ++i) {
+    if (own_weights_[i].id() == v.id()) return weight_constraints_[i];
+  }
+  return {};
+}
+
+namespace {
+// Calls fn(layer) for a layer and every layer below it, each once.
+template <class Fn>
+void for_each_layer(const LayerImpl& root, Fn&& fn) {
+  std::vector<const LayerImpl*> seen;
+  auto visit = [&](auto&& self, const LayerImpl& layer) -> void {
+    if (std::find(seen.begin(), seen.end(), &layer) != seen.end()) return;
+    seen.push_back(&layer);
+    fn(layer);
+    for (const auto& sub : layer.sublayers()) self(self, *sub);
+  };
+  visit(visit, root);
+}
+}  // namespace
+
+std::vector<Tensor> LayerImpl::regularization_losses() const {
+  std::unordered_map<const void*, regularizers::Regularizer> by_weight;
+  for_each_layer(*this, [&](const LayerImpl& layer) {
+    for (std::size_t i = 0; i < layer.own_weights_.size(); ++i) {
+      if (layer.weight_regularizers_[i]) {
+        by_weight.emplace(layer.own_weights_[i].id(), layer.weight_regularizers_[i]);
+      }
+    }
+  });
+  std::vector<Tensor> out;
+  if (by_weight.empty()) return out;
+  // In Keras' order: that of trainable_weights (frozen weights are not penalised).
+  for (const Variable& v : trainable_weights()) {
+    const auto found = by_weight.find(v.id());
+    if (found != by_weight.end()) out.push_back(found->second(v.value()));
+  }
+  return out;
+}
+
+std::vector<std::pair<Variable, constraints::Constraint>> LayerImpl::weight_constraints() const {
+  std::vector<std::pair<Variable, constraints::Constraint>> out;
+  for_each_layer(*this, [&](const LayerImpl& layer) {
+    for (std::size_t i = 0; i < layer.own_weights_.size(); ++i) {
+      if (layer.weight_constraints_[i].defined()) {
+        out.emplace_back(layer.own_weights_[i], layer.weight_constraints_[i]);
+      }
+    }
+  });
+  return out;
+}
+
+void LayerImpl::set_activity_regularizer(regularizers::Regularizer regularizer) {
+  activity_regularizer_ = std::move(regularizer);
+}
+
+void LayerImpl::add_activity_losses(const std::vector<Tensor>& outputs) {
+  for (const Tensor& y : outputs) {
+    if (!y.defined() || !is_floating(y.dtype())) continue;
+    Tensor loss = activity_regularizer_(y);
+    // Keras divides by the batch size (divide_no_nan: an empty batch gives 0)
+    // so that the penalty's weight does not change with the batch size.
+    if (y.rank() > 0) {
+      const std::int64_t batch = y.shape()[0];
+      loss = batch == 0 ? Tensor::scalar(0.0, loss.dtype())
+                        : ops::divide(loss, static_cast<double>(batch));
+    }
+    add_loss(loss);
+  }
 }
 
 std::vector<Variable> LayerImpl::own_weights() const {
@@ -199,13 +342,18 @@ void LayerImpl::prepare_call(const std::vector<Tensor>& inputs) {
 
 std::vector<Tensor> LayerImpl::apply(const std::vector<Tensor>& inputs, const CallContext& ctx) {
   prepare_call(inputs);
-  return call(inputs, ctx);
+  losses_.clear();  // each call starts the layer's losses afresh
+  std::vector<Tensor> outputs = call(inputs, ctx);
+  if (activity_regularizer_) add_activity_losses(outputs);
+  return outputs;
 }
 
 void LayerImpl::apply_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
                            std::vector<Tensor>& outputs) {
   prepare_call(inputs);
+  losses_.clear();
   call_into(inputs, ctx, outputs);
+  if (activity_regularizer_) add_activity_losses(outputs);
 }
 
 std::vector<KerasTensor> LayerImpl::apply_symbolic(const std::vector<KerasTensor>& inputs,

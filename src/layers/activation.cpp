@@ -3,6 +3,7 @@
 
 #include "keras/activations.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -13,7 +14,8 @@ class ActivationImpl : public LayerImpl {
  public:
   ActivationImpl(const std::string& activation, const ActivationOptions& options)
       : LayerImpl("Activation", options.name, options.trainable),
-        activation_(activations::get(activation)) {
+        activation_(activations::get(activation)),
+        activation_name_(activations::canonical_name(activation)) {
     set_built(true);  // as Keras' _build_at_init: nothing to create
   }
 
@@ -29,8 +31,13 @@ class ActivationImpl : public LayerImpl {
     return input_shapes;
   }
 
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().set("activation", activation_name_);
+  }
+
  private:
   activations::ActivationFn activation_;
+  std::string activation_name_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "layers/merge.hpp"
 
@@ -16,6 +17,7 @@ class ConcatenateImpl : public LayerImpl {
       : LayerImpl("Concatenate", options.name, options.trainable), axis_(options.axis) {}
 
   int num_inputs() const override { return -1; }
+  void write_config(detail::ConfigWriter& w) const override { w.base().set("axis", axis_); }
   bool supports_masking() const override { return true; }
 
   void build(const std::vector<Shape>& input_shapes) override {

@@ -6,6 +6,7 @@
 #include "keras/activations.hpp"
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -18,7 +19,9 @@ class DenseImpl : public LayerImpl {
       : LayerImpl("Dense", options.name, options.trainable),
         units_(units),
         activation_(activations::canonical_name(options.activation)),
-        options_(std::move(options)) {}
+        options_(std::move(options)) {
+    set_activity_regularizer(options_.activity_regularizer);
+  }
 
   bool supports_masking() const override { return true; }
 
@@ -32,8 +35,12 @@ class DenseImpl : public LayerImpl {
                   "kernel, got shape " +
                   shape.to_string() + ".");
     }
-    kernel_ = add_weight("kernel", Shape{shape[-1], units_}, options_.kernel_initializer);
-    if (options_.use_bias) bias_ = add_weight("bias", Shape{units_}, options_.bias_initializer);
+    kernel_ = add_weight("kernel", Shape{shape[-1], units_}, options_.kernel_initializer,
+                         options_.kernel_regularizer, options_.kernel_constraint);
+    if (options_.use_bias) {
+      bias_ = add_weight("bias", Shape{units_}, options_.bias_initializer,
+                         options_.bias_regularizer, options_.bias_constraint);
+    }
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
@@ -50,6 +57,20 @@ class DenseImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_last_dim(input_shapes[0]);
     return {input_shapes[0].with_dim(-1, units_)};
+  }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("units", units_)
+        .set("activation", activation_)
+        .set("use_bias", options_.use_bias)
+        .initializer("kernel_initializer", options_.kernel_initializer)
+        .initializer("bias_initializer", options_.bias_initializer)
+        .regularizer("kernel_regularizer", options_.kernel_regularizer)
+        .regularizer("bias_regularizer", options_.bias_regularizer)
+        .constraint("kernel_constraint", options_.kernel_constraint)
+        .constraint("bias_constraint", options_.bias_constraint)
+        .set("quantization_config", nullptr);
   }
 
  private:
@@ -110,9 +131,7 @@ Dense::Dense(std::int64_t units, DenseOptions options) {
 
 std::shared_ptr<LayerImpl> dense_from_config(const LayerConfig& c) {
   const auto common = c.common();
-  for (const char* unsupported :
-       {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-        "bias_constraint", "lora_rank", "quantization_config"}) {
+  for (const char* unsupported : {"lora_rank", "quantization_config"}) {
     c.require_null(unsupported);
   }
   const std::int64_t units = c.integer("units");
@@ -120,6 +139,11 @@ std::shared_ptr<LayerImpl> dense_from_config(const LayerConfig& c) {
                        .use_bias = c.boolean("use_bias", true),
                        .kernel_initializer = c.initializer("kernel_initializer", "glorot_uniform"),
                        .bias_initializer = c.initializer("bias_initializer", "zeros"),
+                       .kernel_regularizer = c.regularizer("kernel_regularizer"),
+                       .bias_regularizer = c.regularizer("bias_regularizer"),
+                       .activity_regularizer = c.regularizer("activity_regularizer"),
+                       .kernel_constraint = c.constraint("kernel_constraint"),
+                       .bias_constraint = c.constraint("bias_constraint"),
                        .name = common.name,
                        .trainable = common.trainable})
       .ptr();

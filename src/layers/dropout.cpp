@@ -7,6 +7,7 @@
 #include "keras/ops.hpp"
 #include "keras/utils.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -18,9 +19,21 @@ class DropoutImpl : public LayerImpl {
   DropoutImpl(double rate, DropoutOptions options)
       : LayerImpl("Dropout", options.name, options.trainable),
         rate_(rate),
-        noise_shape_(std::move(options.noise_shape)) {
+        noise_shape_(std::move(options.noise_shape)),
+        seed_(options.seed) {
     if (options.seed) own_generator_.emplace(*options.seed);
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  // Keras' Dropout.call(inputs, training=False): a symbolic call records
+  // training=False.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("rate", rate_)
+        .set("seed", seed_ ? detail::json(*seed_) : detail::json(nullptr))
+        .set("noise_shape", noise_shape_ ? detail::shape_json(Shape(*noise_shape_))
+                                         : detail::json(nullptr))
+        .call_arguments({.training = true});
   }
 
   bool supports_masking() const override { return true; }
@@ -82,6 +95,7 @@ class DropoutImpl : public LayerImpl {
 
   double rate_;
   std::optional<std::vector<std::int64_t>> noise_shape_;
+  std::optional<std::uint64_t> seed_;  // for the config
   std::optional<std::mt19937_64> own_generator_;
 };
 

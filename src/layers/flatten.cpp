@@ -5,6 +5,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -45,6 +46,10 @@ class FlattenImpl : public LayerImpl {
   std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
                                           std::size_t num_outputs) const override {
     return std::vector<DType>(num_outputs, input_dtypes.at(0));
+  }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().set("data_format", channels_first_ ? "channels_first" : "channels_last");
   }
 
  private:

@@ -1,5 +1,7 @@
 #include "keras/layers/input_layer.hpp"
 
+#include "layers/layer_config_writer.hpp"
+
 namespace keras {
 
 KerasTensor Input(const Shape& shape, InputOptions options) {
@@ -51,6 +53,16 @@ std::vector<Shape> InputLayerImpl::compute_output_shape(const std::vector<Shape>
 std::vector<DType> InputLayerImpl::compute_output_dtype(const std::vector<DType>&,
                                                         std::size_t num_outputs) const {
   return std::vector<DType>(num_outputs, dtype_);
+}
+
+// Keras' InputLayer.get_config: no trainable flag, the dtype as a string.
+void InputLayerImpl::write_config(detail::ConfigWriter& w) const {
+  w.shape("batch_shape", batch_shape_)
+      .set("dtype", dtype_name(dtype_))
+      .set("sparse", false)
+      .set("ragged", false)
+      .set("name", name())
+      .set("optional", false);
 }
 
 InputLayer::InputLayer(const Shape& batch_shape, const std::string& dtype, const std::string& name)

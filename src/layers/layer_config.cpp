@@ -147,6 +147,32 @@ std::string LayerConfig::activation(const std::string& name) const {
   return v.get<std::string>();
 }
 
+std::vector<int> LayerConfig::axes(const std::string& name, std::vector<int> fallback) const {
+  if (!has(name)) return fallback;
+  const std::vector<std::int64_t> values = config_.at(name).is_array()
+                                               ? integers(name)
+                                               : std::vector<std::int64_t>{integer(name)};
+  std::vector<int> out;
+  for (std::int64_t a : values) {
+    if (a < -Shape::kMaxRank || a >= Shape::kMaxRank) {
+      throw Error(where(name) + " holds " + std::to_string(a) +
+                  ", which is not an axis of a tensor kerascpp supports.");
+    }
+    out.push_back(static_cast<int>(a));
+  }
+  return out;
+}
+
+regularizers::Regularizer LayerConfig::regularizer(const std::string& name) const {
+  if (!has(name)) return {};
+  return regularizer_from_config(config_.at(name), where(name));
+}
+
+constraints::Constraint LayerConfig::constraint(const std::string& name) const {
+  if (!has(name)) return {};
+  return constraint_from_config(config_.at(name), where(name));
+}
+
 LayerConfig::Common LayerConfig::common() const {
   if (has("dtype")) {
     // A string ("float32") in older files, a DTypePolicy object in Keras 3.
@@ -230,6 +256,79 @@ initializers::Initializer initializer_from_config(const json& value, const std::
   if (class_name == "LecunNormal") return init::LecunNormal(c.seed("seed"));
   if (class_name == "LecunUniform") return init::LecunUniform(c.seed("seed"));
   throw Error(context + ": initializer class \"" + class_name + "\" cannot be read from a config.");
+}
+
+// ---- regularizers and constraints ----
+
+namespace {
+
+// The class name and config of a serialized object given as a name or as
+// {"class_name", "config"}; `resolve` maps a name to the object's class name.
+template <class Resolve>
+std::pair<std::string, const json*> object_class(const json& value, const std::string& context,
+                                                 const char* kind, Resolve&& resolve) {
+  static const json kEmpty = json::object();
+  const std::string given =
+      value.is_string() ? value.get<std::string>()
+      : value.is_object() && value.contains("class_name") && value.at("class_name").is_string()
+          ? value.at("class_name").get<std::string>()
+          : std::string();
+  if (given.empty()) {
+    throw Error(context + " must be a " + kind +
+                " name or an object with \"class_name\" and \"config\", got " + show(value) +
+                ".");
+  }
+  std::string class_name;
+  try {
+    class_name = resolve(given);
+  } catch (const Error& e) {
+    throw Error(context + ": " + e.what());
+  }
+  const json* config = value.is_object() && value.contains("config") && !value.at("config").is_null()
+                           ? &value.at("config")
+                           : &kEmpty;
+  return {class_name, config};
+}
+
+}  // namespace
+
+regularizers::Regularizer regularizer_from_config(const json& value, const std::string& context) {
+  namespace reg = regularizers;
+  const auto [class_name, config] = object_class(
+      value, context, "regularizer",
+      [](const std::string& name) { return reg::get(name).class_name(); });
+  if (value.is_string()) return reg::get(value.get<std::string>());
+  const LayerConfig c(context + " (" + class_name + ")", *config);
+  try {
+    if (class_name == "L1") return reg::L1(c.number("l1", 0.01));
+    if (class_name == "L2") return reg::L2(c.number("l2", 0.01));
+    if (class_name == "L1L2") return reg::L1L2(c.number("l1", 0.0), c.number("l2", 0.0));
+    if (class_name == "OrthogonalRegularizer") {
+      return reg::OrthogonalRegularizer(c.number("factor", 0.01), c.string("mode", "rows"));
+    }
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(context, 0) == 0) throw;
+    throw Error(context + ": " + what);
+  }
+  throw Error(context + ": regularizer class \"" + class_name + "\" cannot be read from a config.");
+}
+
+constraints::Constraint constraint_from_config(const json& value, const std::string& context) {
+  namespace con = constraints;
+  const auto [class_name, config] = object_class(
+      value, context, "constraint",
+      [](const std::string& name) { return con::get(name).class_name(); });
+  if (value.is_string()) return con::get(value.get<std::string>());
+  const LayerConfig c(context + " (" + class_name + ")", *config);
+  if (class_name == "MaxNorm") return con::MaxNorm(c.number("max_value", 2.0), c.axes("axis", {0}));
+  if (class_name == "NonNeg") return con::NonNeg();
+  if (class_name == "UnitNorm") return con::UnitNorm(c.axes("axis", {0}));
+  if (class_name == "MinMaxNorm") {
+    return con::MinMaxNorm(c.number("min_value", 0.0), c.number("max_value", 1.0),
+                           c.number("rate", 1.0), c.axes("axis", {0}));
+  }
+  throw Error(context + ": constraint class \"" + class_name + "\" cannot be read from a config.");
 }
 
 // ---- shapes ----

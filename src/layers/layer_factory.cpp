@@ -16,6 +16,12 @@ const std::map<std::string, LayerBuilder>& builders() {
   static const std::map<std::string, LayerBuilder> table = {
       {"Activation", activation_from_config},
       {"Add", add_from_config},
+      {"Bidirectional", bidirectional_from_config},
+      {"Embedding", embedding_from_config},
+      {"Masking", masking_from_config},
+      {"GRU", gru_from_config},
+      {"LSTM", lstm_from_config},
+      {"SimpleRNN", simple_rnn_from_config},
       {"Concatenate", concatenate_from_config},
       {"Dense", dense_from_config},
       {"Dropout", dropout_from_config},
@@ -29,6 +35,38 @@ const std::map<std::string, LayerBuilder>& builders() {
       {"Reshape", reshape_from_config},
       {"Softmax", softmax_from_config},
       {"TimeDistributed", time_distributed_from_config},
+      // Normalization, merging and regularization layers.
+      {"ActivityRegularization", activity_regularization_from_config},
+      {"Average", average_from_config},
+      {"BatchNormalization", batch_normalization_from_config},
+      {"Dot", dot_from_config},
+      {"GaussianNoise", gaussian_noise_from_config},
+      {"GroupNormalization", group_normalization_from_config},
+      {"LayerNormalization", layer_normalization_from_config},
+      {"Maximum", maximum_from_config},
+      {"Minimum", minimum_from_config},
+      {"Multiply", multiply_from_config},
+      {"SpatialDropout1D", spatial_dropout1d_from_config},
+      {"SpatialDropout2D", spatial_dropout2d_from_config},
+      {"Subtract", subtract_from_config},
+      {"UnitNormalization", unit_normalization_from_config},
+      // Convolution, pooling and spatial reshaping layers.
+      {"AveragePooling1D", average_pooling1d_from_config},
+      {"AveragePooling2D", average_pooling2d_from_config},
+      {"Conv1D", conv1d_from_config},
+      {"Conv2D", conv2d_from_config},
+      {"Conv2DTranspose", conv2d_transpose_from_config},
+      {"Cropping2D", cropping2d_from_config},
+      {"DepthwiseConv2D", depthwise_conv2d_from_config},
+      {"GlobalAveragePooling1D", global_average_pooling1d_from_config},
+      {"GlobalAveragePooling2D", global_average_pooling2d_from_config},
+      {"GlobalMaxPooling1D", global_max_pooling1d_from_config},
+      {"GlobalMaxPooling2D", global_max_pooling2d_from_config},
+      {"MaxPooling1D", max_pooling1d_from_config},
+      {"MaxPooling2D", max_pooling2d_from_config},
+      {"SeparableConv2D", separable_conv2d_from_config},
+      {"UpSampling2D", up_sampling2d_from_config},
+      {"ZeroPadding2D", zero_padding2d_from_config},
   };
   return table;
 }
@@ -55,6 +93,12 @@ std::shared_ptr<LayerImpl> input_layer_from_config(const LayerConfig& c) {
   return InputLayer(*batch_shape, c.string("dtype", "float32"), c.string("name")).ptr();
 }
 
+std::vector<std::string> registered_layer_classes() {
+  std::vector<std::string> out;
+  for (const auto& [name, builder] : builders()) out.push_back(name);
+  return out;
+}
+
 std::shared_ptr<LayerImpl> layer_from_config(const json& object) {
   if (!object.is_object() || !object.contains("class_name") ||
       !object.at("class_name").is_string()) {
@@ -70,6 +114,11 @@ std::shared_ptr<LayerImpl> layer_from_config(const json& object) {
   }
   if (!object.contains("config")) throw Error(class_name + " layer object has no \"config\".");
   std::shared_ptr<LayerImpl> layer = found->second(LayerConfig(class_name, object.at("config")));
+  // Any layer may carry an activity regularizer (Keras' base Layer argument).
+  const LayerConfig config(class_name, object.at("config"));
+  if (config.has("activity_regularizer")) {
+    layer->set_activity_regularizer(config.regularizer("activity_regularizer"));
+  }
   // As Keras' deserialize_keras_object: a saved build_config builds the layer
   // (creating its weights) before any call.
   if (object.contains("build_config") && object.at("build_config").is_object()) {

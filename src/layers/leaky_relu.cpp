@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -15,6 +16,10 @@ class LeakyReLUImpl : public LayerImpl {
       : LayerImpl("LeakyReLU", options.name, options.trainable),
         negative_slope_(options.negative_slope) {
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().set("negative_slope", negative_slope_);
   }
 
   bool supports_masking() const override { return true; }

@@ -1,5 +1,6 @@
 #include "layers/merge.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "keras/ops.hpp"
@@ -41,6 +42,84 @@ std::vector<std::optional<Tensor>> or_of_masks(const std::vector<std::optional<T
   Tensor out = *masks[0];
   for (std::size_t i = 1; i < masks.size(); ++i) out = ops::logical_or(out, *masks[i]);
   return {out};
+}
+
+std::optional<Tensor> mask_like(const std::optional<Tensor>& mask, const Tensor& x) {
+  if (!mask || mask->rank() != x.rank() - 1) return std::nullopt;
+  for (int i = 0; i < mask->rank(); ++i) {
+    if (mask->shape()[i] != x.shape()[i]) return std::nullopt;
+  }
+  return ops::broadcast_to(ops::expand_dims(ops::cast(*mask, DType::bool_), -1), x.shape());
+}
+
+// ---- ElementwiseMergeImpl ----
+
+ElementwiseMergeImpl::ElementwiseMergeImpl(std::string class_name, std::string verb,
+                                           const std::string& name, bool trainable)
+    : LayerImpl(std::move(class_name), name, trainable), verb_(std::move(verb)) {}
+
+void ElementwiseMergeImpl::check_count(const std::vector<Shape>&) const {}
+
+void ElementwiseMergeImpl::build(const std::vector<Shape>& input_shapes) {
+  compute_output_shape(input_shapes);  // validates
+}
+
+std::vector<Shape> ElementwiseMergeImpl::compute_output_shape(
+    const std::vector<Shape>& input_shapes) {
+  if (input_shapes.empty()) throw Error(describe() + " needs a list of at least one input.");
+  check_count(input_shapes);
+  const std::int64_t batch = merged_batch_size(*this, input_shapes);
+  Shape out = input_shapes[0].without_batch();
+  for (std::size_t i = 1; i < input_shapes.size(); ++i) {
+    out = broadcast(out, input_shapes[i].without_batch(), input_shapes);
+  }
+  return {out.prepend(batch)};
+}
+
+Shape ElementwiseMergeImpl::broadcast(const Shape& a, const Shape& b,
+                                      const std::vector<Shape>& all) const {
+  if (a.rank() < b.rank()) return broadcast(b, a, all);
+  const int lead = a.rank() - b.rank();
+  std::vector<std::int64_t> out(a.begin(), a.begin() + lead);
+  for (int k = 0; k < b.rank(); ++k) {
+    const std::int64_t i = a[lead + k];
+    const std::int64_t j = b[k];
+    if (i == None || j == None) {
+      out.push_back(None);
+    } else if (i == 1 || j == 1 || i == j) {
+      out.push_back(i == 1 ? j : i);
+    } else {
+      throw Error(describe() + " cannot " + verb_ + " inputs of shapes " + format_shapes(all) +
+                  ": their non-batch shapes " + a.to_string() + " and " + b.to_string() +
+                  " do not broadcast (dimensions " + std::to_string(i) + " and " +
+                  std::to_string(j) + " differ and neither is 1).");
+    }
+  }
+  return Shape(out);
+}
+
+std::vector<Tensor> ElementwiseMergeImpl::call(const std::vector<Tensor>& inputs,
+                                               const CallContext& ctx) {
+  std::vector<Shape> shapes;
+  int max_rank = 0;
+  for (const Tensor& x : inputs) {
+    shapes.push_back(x.shape());
+    max_rank = std::max(max_rank, x.rank());
+  }
+  compute_output_shape(shapes);  // the same errors as a symbolic call
+  std::vector<Tensor> xs = in_one_dtype(inputs);
+  // Keras aligns inputs of lower rank by adding axes after the batch axis.
+  for (Tensor& x : xs) {
+    while (x.rank() < max_rank) x = ops::expand_dims(x, 1);
+  }
+  std::vector<std::optional<Tensor>> masks;
+  if (ctx.masks.size() == inputs.size()) masks = ctx.masks;
+  return {merge(xs, masks)};
+}
+
+std::vector<std::optional<Tensor>> ElementwiseMergeImpl::compute_mask(
+    const std::vector<Tensor>&, const std::vector<std::optional<Tensor>>& masks) const {
+  return or_of_masks(masks);
 }
 
 }  // namespace keras::layers

@@ -1,8 +1,10 @@
 #pragma once
-// What the merge layers (Add, Concatenate, ...) share, as Keras' Merge base
-// class (keras/src/layers/merging/base_merge.py).
+// What the merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum,
+// Concatenate, Dot) share, as Keras' Merge base class
+// (keras/src/layers/merging/base_merge.py).
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "keras/layer.hpp"
@@ -17,5 +19,42 @@ std::vector<Tensor> in_one_dtype(const std::vector<Tensor>& inputs);
 // Keras' Merge.compute_mask: the element-wise OR of the masks, or no mask
 // when any input has none.
 std::vector<std::optional<Tensor>> or_of_masks(const std::vector<std::optional<Tensor>>& masks);
+
+// The element-wise merges: a list of inputs whose non-batch shapes broadcast
+// as in numpy (Keras' _compute_elemwise_op_output_shape: a size-1 dimension
+// stretches, an unknown one makes the result unknown); in call, an input of
+// lower rank gets size-1 axes after its batch axis first.
+class ElementwiseMergeImpl : public LayerImpl {
+ public:
+  // verb names the operation in errors: "add", "multiply", ...
+  ElementwiseMergeImpl(std::string class_name, std::string verb, const std::string& name,
+                       bool trainable);
+
+  int num_inputs() const override { return -1; }
+  bool supports_masking() const override { return true; }
+  void build(const std::vector<Shape>& input_shapes) override;
+  std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override;
+  std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
+  std::vector<std::optional<Tensor>> compute_mask(
+      const std::vector<Tensor>& inputs,
+      const std::vector<std::optional<Tensor>>& masks) const override;
+
+ protected:
+  // The merge proper, on inputs of one dtype and one rank. masks holds one
+  // entry per input (each the input's mask, of the input's rank - 1, or
+  // nothing) or is empty.
+  virtual Tensor merge(const std::vector<Tensor>& xs,
+                       const std::vector<std::optional<Tensor>>& masks) const = 0;
+  // Throws when the layer cannot take this many inputs (Subtract: exactly 2).
+  virtual void check_count(const std::vector<Shape>& input_shapes) const;
+
+ private:
+  Shape broadcast(const Shape& a, const Shape& b, const std::vector<Shape>& all) const;
+  std::string verb_;
+};
+
+// A mask of x's rank - 1 as a bool tensor of x's shape (Keras' broadcast_to(
+// expand_dims(mask, -1), shape(x))); nothing when the mask does not fit x.
+std::optional<Tensor> mask_like(const std::optional<Tensor>& mask, const Tensor& x);
 
 }  // namespace keras::layers

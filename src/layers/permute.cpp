@@ -5,6 +5,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -15,6 +16,8 @@ class PermuteImpl : public LayerImpl {
  public:
   PermuteImpl(std::vector<int> dims, const PermuteOptions& options)
       : LayerImpl("Permute", options.name, options.trainable), dims_(std::move(dims)) {}
+
+  void write_config(detail::ConfigWriter& w) const override { w.base().set("dims", dims_); }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());

@@ -4,6 +4,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -18,6 +19,13 @@ class ReLUImpl : public LayerImpl {
         negative_slope_(options.negative_slope),
         threshold_(options.threshold) {
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("max_value", max_value_ ? detail::json(*max_value_) : detail::json(nullptr))
+        .set("negative_slope", negative_slope_)
+        .set("threshold", threshold_);
   }
 
   bool supports_masking() const override { return true; }

@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -13,6 +14,8 @@ class RepeatVectorImpl : public LayerImpl {
  public:
   RepeatVectorImpl(std::int64_t n, const RepeatVectorOptions& options)
       : LayerImpl("RepeatVector", options.name, options.trainable), n_(n) {}
+
+  void write_config(detail::ConfigWriter& w) const override { w.base().set("n", n_); }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());

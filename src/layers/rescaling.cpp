@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -17,6 +18,10 @@ class RescalingImpl : public LayerImpl {
         offset_(options.offset) {}
 
   bool supports_masking() const override { return true; }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().set("scale", scale_).set("offset", offset_);
+  }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());

@@ -6,6 +6,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -35,6 +36,10 @@ class ReshapeImpl : public LayerImpl {
       : LayerImpl("Reshape", options.name, options.trainable),
         target_shape_(std::move(target_shape)) {
     set_built(true);  // as Keras' Reshape: nothing to create
+  }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().set("target_shape", target_shape_);  // -1 (keras::None) stays -1
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {

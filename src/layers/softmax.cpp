@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -17,6 +18,13 @@ class SoftmaxImpl : public LayerImpl {
   explicit SoftmaxImpl(const SoftmaxOptions& options)
       : LayerImpl("Softmax", options.name, options.trainable), axis_(options.axis) {
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    // Keras' Softmax.call(inputs, mask=None).
+    w.base()
+        .set("axis", axis_.size() == 1 ? detail::json(axis_[0]) : detail::json(axis_))
+        .call_arguments({.mask = true});
   }
 
   bool supports_masking() const override { return true; }

@@ -6,6 +6,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -21,6 +22,11 @@ class TimeDistributedImpl : public LayerImpl {
 
   bool supports_masking() const override { return true; }
   std::vector<std::shared_ptr<LayerImpl>> sublayers() const override { return {inner_}; }
+
+  // Keras' TimeDistributed.call(inputs, training=None, mask=None).
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().sublayer("layer", *inner_).call_arguments({.mask = true});
+  }
 
   void build(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());

@@ -100,6 +100,9 @@ class FunctionalImpl : public LayerImpl {
                                           std::size_t num_outputs) const override;
   int num_inputs() const override;
   std::vector<std::shared_ptr<LayerImpl>> sublayers() const override;
+  // Keras' Functional.get_config and serialize_keras_object's extras
+  // (src/models/model_config.cpp).
+  void write_config(ConfigWriter& writer) const override;
 
   // Set by the trainer once the optimizer is built: its variables, counted
   // in the summary's "Optimizer params" footer line. Empty: no such line.

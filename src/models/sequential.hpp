@@ -36,6 +36,8 @@ class SequentialImpl : public FunctionalImpl {
   std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
                                           std::size_t num_outputs) const override;
   std::vector<std::shared_ptr<LayerImpl>> sublayers() const override { return layers_; }
+  // Keras' Sequential.get_config (src/models/model_config.cpp).
+  void write_config(ConfigWriter& writer) const override;
 
  private:
   std::vector<std::shared_ptr<LayerImpl>> layers_;

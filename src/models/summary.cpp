@@ -78,8 +78,10 @@ double memory_size(const std::vector<Variable>& ws) {
   double bytes = 0;
   for (const auto& w : ws) {
     if (!seen.insert(w.id()).second) continue;
-    bytes +=
-        static_cast<double>(w.shape().num_elements()) * static_cast<double>(dtype_size(w.dtype()));
+    // Keras on JAX (x64 off) holds int64 variables, such as the optimizer's
+    // iteration count, in int32: 4 bytes each in its summary.
+    const std::size_t size = w.dtype() == DType::int64 ? 4 : dtype_size(w.dtype());
+    bytes += static_cast<double>(w.shape().num_elements()) * static_cast<double>(size);
   }
   return bytes;
 }

@@ -11,6 +11,10 @@ class AdadeltaImpl : public OptimizerImpl {
   explicit AdadeltaImpl(const AdadeltaOptions& o)
       : OptimizerImpl("Adadelta", o.learning_rate, detail::common_options(o)), o_(o) {}
 
+  std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
+    return {{"rho", o_.rho}, {"epsilon", o_.epsilon}};
+  }
+
  protected:
   void build_slots(const std::vector<Variable>& vars) override {
     for (const auto& v : vars) {

@@ -11,6 +11,10 @@ class AdagradImpl : public OptimizerImpl {
   explicit AdagradImpl(const AdagradOptions& o)
       : OptimizerImpl("Adagrad", o.learning_rate, detail::common_options(o)), o_(o) {}
 
+  std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
+    return {{"initial_accumulator_value", o_.initial_accumulator_value}, {"epsilon", o_.epsilon}};
+  }
+
  protected:
   void build_slots(const std::vector<Variable>& vars) override {
     for (const auto& v : vars) {

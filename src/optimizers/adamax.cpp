@@ -11,6 +11,10 @@ class AdamaxImpl : public OptimizerImpl {
   explicit AdamaxImpl(const AdamaxOptions& o)
       : OptimizerImpl("Adamax", o.learning_rate, detail::common_options(o)), o_(o) {}
 
+  std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
+    return {{"beta_1", o_.beta_1}, {"beta_2", o_.beta_2}, {"epsilon", o_.epsilon}};
+  }
+
  protected:
   void build_slots(const std::vector<Variable>& vars) override {
     for (const auto& v : vars) {

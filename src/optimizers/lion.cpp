@@ -15,6 +15,10 @@ class LionImpl : public OptimizerImpl {
     }
   }
 
+  std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
+    return {{"beta_1", o_.beta_1}, {"beta_2", o_.beta_2}};
+  }
+
  protected:
   void build_slots(const std::vector<Variable>& vars) override {
     for (const auto& v : vars) momentums_.push_back(add_slot("momentum", v));

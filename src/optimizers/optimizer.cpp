@@ -179,6 +179,10 @@ OptimizerImpl& Optimizer::impl() const {
   return *impl_;
 }
 
+std::vector<std::pair<std::string, OptimizerImpl::ConfigValue>> OptimizerImpl::own_config() const {
+  throw Error(class_name_ + " \"" + name_ + "\" cannot be saved yet: it has no config writer.");
+}
+
 Optimizer::Optimizer(const char* name) : Optimizer(get(name)) {}
 Optimizer::Optimizer(const std::string& name) : Optimizer(get(name)) {}
 

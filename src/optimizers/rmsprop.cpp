@@ -47,6 +47,10 @@ class RMSpropImpl : public OptimizerImpl {
   explicit RMSpropImpl(const RMSpropOptions& o)
       : OptimizerImpl("RMSprop", o.learning_rate, detail::common_options(o)), o_(o) {}
 
+  std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
+    return {{"rho", o_.rho}, {"momentum", o_.momentum}, {"epsilon", o_.epsilon}, {"centered", o_.centered}};
+  }
+
  protected:
   // Keras' order: all velocities, then all momentums, then all average gradients.
   void build_slots(const std::vector<Variable>& vars) override {

@@ -13,6 +13,10 @@ class SGDImpl : public OptimizerImpl {
     if (o.momentum < 0 || o.momentum > 1) throw Error("SGD: momentum must be in [0, 1].");
   }
 
+  std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
+    return {{"momentum", o_.momentum}, {"nesterov", o_.nesterov}};
+  }
+
  protected:
   void build_slots(const std::vector<Variable>& vars) override {
     if (o_.momentum == 0) return;

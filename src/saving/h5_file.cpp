@@ -2,6 +2,8 @@
 
 #include <hdf5.h>
 
+#include <atomic>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -70,6 +72,13 @@ hid_t dataspace_for(const Shape& shape) {
   return H5Screate_simple(shape.rank(), dims.data(), nullptr);
 }
 
+// A name for an in-memory file: HDF5 takes two open files with the same
+// name for the same file, even without a backing store.
+std::string image_name() {
+  static std::atomic<unsigned long> counter{0};
+  return "kerascpp-memory-" + std::to_string(counter++) + ".h5";
+}
+
 }  // namespace
 
 H5File H5File::create(const std::string& path, std::string context) {
@@ -90,6 +99,45 @@ H5File H5File::open(const std::string& path, std::string context) {
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw Error(context + ": cannot open the HDF5 file.");
   return H5File(id, std::move(context));
+}
+
+H5File H5File::create_in_memory(std::string context) {
+  silence_hdf5();
+  Owned access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // 1 MiB growth steps; no backing store: nothing touches the disk.
+  if (!access.ok() || H5Pset_fapl_core(access.get(), 1 << 20, 0) < 0) {
+    throw Error(context + ": cannot set up an in-memory HDF5 file.");
+  }
+  const hid_t id = H5Fcreate(image_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get());
+  if (id < 0) throw Error(context + ": cannot create an in-memory HDF5 file.");
+  return H5File(id, std::move(context));
+}
+
+H5File H5File::open_image(const std::string& bytes, std::string context) {
+  silence_hdf5();
+  static constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
+  if (bytes.size() < 8 || bytes.compare(0, 8, kSignature, 8) != 0) {
+    throw Error(context + ": the data is not an HDF5 file (no HDF5 signature at its start).");
+  }
+  Owned access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!access.ok() || H5Pset_fapl_core(access.get(), 1 << 20, 0) < 0 ||
+      H5Pset_file_image(access.get(), const_cast<char*>(bytes.data()), bytes.size()) < 0) {
+    throw Error(context + ": cannot set up an in-memory HDF5 file.");
+  }
+  const hid_t id = H5Fopen(image_name().c_str(), H5F_ACC_RDONLY, access.get());
+  if (id < 0) throw Error(context + ": HDF5 cannot open the data (damaged or truncated file?).");
+  return H5File(id, std::move(context));
+}
+
+std::string H5File::image() {
+  if (H5Fflush(id_, H5F_SCOPE_GLOBAL) < 0) fail("cannot flush the in-memory file.");
+  const ssize_t size = H5Fget_file_image(id_, nullptr, 0);
+  if (size < 0) fail("cannot read back the in-memory file.");
+  std::string out(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(id_, out.data(), out.size()) != size) {
+    fail("cannot read back the in-memory file.");
+  }
+  return out;
 }
 
 H5File::~H5File() {

@@ -19,6 +19,12 @@ class H5File {
   static H5File create(const std::string& path, std::string context);
   // Opens an existing file read-only; throws if it is missing or not HDF5.
   static H5File open(const std::string& path, std::string context);
+  // A file that lives in memory only (the model.weights.h5 member of a
+  // .keras archive); image() gives its bytes once written.
+  static H5File create_in_memory(std::string context);
+  // Opens the bytes of an HDF5 file (a copy is made) read-only; throws if
+  // they do not start with the HDF5 signature or HDF5 cannot open them.
+  static H5File open_image(const std::string& bytes, std::string context);
   ~H5File();
   H5File(H5File&& other) noexcept;
   H5File(const H5File&) = delete;
@@ -52,6 +58,8 @@ class H5File {
 
   // Flushes and closes; throws on failure (the destructor only closes).
   void close();
+  // The bytes of the whole file, after a flush (for in-memory files).
+  std::string image();
 
  private:
   H5File(std::int64_t id, std::string context) : id_(id), context_(std::move(context)) {}

@@ -11,6 +11,7 @@
 #include "layers/layer_factory.hpp"
 #include "models/functional.hpp"
 #include "models/sequential.hpp"
+#include "saving/model_from_config.hpp"
 
 namespace keras::models {
 
@@ -279,7 +280,7 @@ class FunctionalReader {
       const json& kwargs = field(node_data, "kwargs", path);
       typed(kwargs, kwargs.is_object(), "an object", path + ".kwargs");
       for (const auto& [key, value] : kwargs.items()) {
-        if (holds_tensor(value)) {
+        if (holds_tensor(value) && key != "initial_state") {
           fail(path + ".kwargs." + key,
                "passes a tensor as a keyword argument, which kerascpp "
                "does not support.");
@@ -301,6 +302,18 @@ class FunctionalReader {
         auto x = keras_tensor(first, at(path + ".args", 0));
         if (!x) return false;
         inputs.push_back(*x);
+      }
+      // A recurrent layer's initial_state=[h, c] follows its sequences in the
+      // input list, kerascpp's form of that call (src/layers/rnn.hpp).
+      if (auto it = kwargs.find("initial_state"); it != kwargs.end() && holds_tensor(*it)) {
+        const std::string where = path + ".kwargs.initial_state";
+        const json states = it->is_array() ? *it : json::array({*it});
+        for (std::size_t i = 0; i < states.size(); ++i) {
+          auto x = keras_tensor(states[i], at(where, i));
+          if (!x) return false;
+          inputs.push_back(*x);
+        }
+        as_list = true;
       }
     }
     std::vector<KerasTensor> outputs;
@@ -378,6 +391,15 @@ Model model_from_json(const std::string& text) {
   } catch (const json::parse_error& e) {
     throw Error(std::string("model_from_json: the text is not valid JSON: ") + e.what());
   }
+  return saving::model_from_config(object);
+}
+
+}  // namespace keras::models
+
+namespace keras::saving {
+
+Model model_from_config(const nlohmann::ordered_json& object) {
+  using namespace keras::models;
   const std::string class_name = string_field(object, "class_name", "model");
   if (class_name != "Sequential" && class_name != "Functional" && class_name != "Model") {
     fail("model.class_name",
@@ -385,6 +407,10 @@ Model model_from_json(const std::string& text) {
   }
   return Model(deserialize(object, "model"));
 }
+
+}  // namespace keras::saving
+
+namespace keras::models {
 
 Model model_from_json_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -23,6 +23,7 @@
 #include "keras/utils.hpp"
 #include "models/functional.hpp"
 #include "saving/h5_file.hpp"
+#include "saving/weights_h5.hpp"
 #include "training/training_state.hpp"
 
 namespace keras {
@@ -47,6 +48,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 std::vector<std::string> sublayer_keys(const LayerImpl& layer, std::size_t count) {
   if (count == 0) return {};
   if (layer.class_name() == "TimeDistributed" && count == 1) return {"layer"};
+  // Keras 3 keeps a recurrent layer's weights in its cell: layers/lstm/cell/vars.
+  const std::string& c = layer.class_name();
+  if ((c == "LSTM" || c == "GRU" || c == "SimpleRNN") && count == 1) return {"cell"};
   if (layer.class_name() == "Bidirectional" && count == 2) {
     return {"forward_layer", "backward_layer"};
   }
@@ -151,19 +155,51 @@ std::vector<Tensor> read_group(const saving::H5File& file, const VarsGroup& g,
 
 }  // namespace
 
+namespace saving {
+
+void write_model_weights(H5File& file, const detail::FunctionalImpl& model) {
+  std::vector<VarsGroup> groups;
+  collect_model(model, "", groups);
+  if (auto opt = optimizer_group(model)) groups.push_back(std::move(*opt));
+  write_groups(file, groups);
+}
+
+void read_model_weights(const H5File& file, const detail::FunctionalImpl& model,
+                        const std::string& context, bool skip_unbuilt_optimizer) {
+  std::vector<VarsGroup> groups;
+  collect_model(model, "", groups);
+  // The optimizer's state is restored only into a built optimizer (whose slots
+  // exist), as Keras restores it after building.
+  if (auto opt = optimizer_group(model);
+      opt && model.training->optimizer.impl().built() && file.exists(opt->path)) {
+    // Keras skips (with a warning) the state of an optimizer that was not
+    // built when the file was saved: it holds only iteration and learning_rate.
+    const bool unbuilt = file.is_group(opt->path) && file.links(opt->path).size() == 2 &&
+                         opt->variables.size() > 2;
+    if (!(skip_unbuilt_optimizer && unbuilt)) groups.push_back(std::move(*opt));
+  }
+  // Read and check everything first, so a bad file changes nothing.
+  std::vector<std::vector<Tensor>> values;
+  for (const VarsGroup& g : groups) values.push_back(read_group(file, g, context));
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    for (std::size_t j = 0; j < groups[i].variables.size(); ++j) {
+      Variable v = groups[i].variables[j];
+      v.assign(values[i][j]);
+    }
+  }
+}
+
+}  // namespace saving
+
 void Model::save_weights(const std::string& path) const {
   if (!ends_with(path, kSuffix)) {
     throw Error("save_weights: the filename must end in `.weights.h5`. Received: filepath=" + path);
   }
   const std::string context = "save_weights(" + quoted(path) + ")";
-  std::vector<VarsGroup> groups;
-  collect_model(functional(), "", groups);
-  if (auto opt = optimizer_group(functional())) groups.push_back(std::move(*opt));
-
   const std::string tmp = temporary_path(path);
   try {
     saving::H5File file = saving::H5File::create(tmp, context);
-    write_groups(file, groups);
+    saving::write_model_weights(file, functional());
     file.close();
   } catch (...) {
     std::remove(tmp.c_str());
@@ -184,23 +220,7 @@ void Model::load_weights(const std::string& path) const {
   }
   const std::string context = "load_weights(" + quoted(path) + ")";
   saving::H5File file = saving::H5File::open(path, context);
-  std::vector<VarsGroup> groups;
-  collect_model(functional(), "", groups);
-  // The optimizer's state is restored only into a built optimizer (whose slots
-  // exist), as Keras restores it after building.
-  if (auto opt = optimizer_group(functional());
-      opt && functional().training->optimizer.impl().built() && file.exists(opt->path)) {
-    groups.push_back(std::move(*opt));
-  }
-  // Read and check everything first, so a bad file changes nothing.
-  std::vector<std::vector<Tensor>> values;
-  for (const VarsGroup& g : groups) values.push_back(read_group(file, g, context));
-  for (std::size_t i = 0; i < groups.size(); ++i) {
-    for (std::size_t j = 0; j < groups[i].variables.size(); ++j) {
-      Variable v = groups[i].variables[j];
-      v.assign(values[i][j]);
-    }
-  }
+  saving::read_model_weights(file, functional(), context, false);
 }
 
 }  // namespace keras

@@ -148,8 +148,12 @@ struct StepResult {
   std::vector<Tensor> output_losses;
 };
 
+// Keras' compute_loss: the compiled losses, then every additional loss (the
+// layers' add_loss and activity penalties collected during the forward pass,
+// then the weights' regularization penalties), each summed to a scalar.
 StepResult compute_loss(TrainingState& state, const std::vector<Tensor>& y,
-                        const detail::FunctionalImpl::Result& result, const Tensor& sample_weight) {
+                        const detail::FunctionalImpl::Result& result, const Tensor& sample_weight,
+                        const LossCollector& collected, const LayerImpl& model) {
   StepResult r;
   for (std::size_t i = 0; i < result.outputs.size(); ++i) {
     const Tensor mask = result.masks.size() > i && result.masks[i] ? *result.masks[i] : Tensor();
@@ -158,7 +162,28 @@ StepResult compute_loss(TrainingState& state, const std::vector<Tensor>& y,
     Tensor weighted = state.loss_weights[i] == 1.0 ? l : ops::multiply(l, state.loss_weights[i]);
     r.total_loss = r.total_loss.defined() ? ops::add(r.total_loss, weighted) : weighted;
   }
+  auto add_extra = [&](const Tensor& loss) {
+    Tensor l = ops::sum(is_floating(loss.dtype()) ? loss : ops::cast(loss, DType::float32));
+    if (r.total_loss.defined() && l.dtype() != r.total_loss.dtype()) {
+      l = ops::cast(l, r.total_loss.dtype());
+    }
+    r.total_loss = r.total_loss.defined() ? ops::add(r.total_loss, l) : l;
+  };
+  for (const Tensor& loss : collected.losses()) add_extra(loss);
+  for (const Tensor& loss : model.regularization_losses()) add_extra(loss);
   return r;
+}
+
+// Keras' optimizer applies each variable's constraint right after its update.
+void apply_constraints(const LayerImpl& model, const std::vector<Variable>& updated) {
+  const auto constrained = model.weight_constraints();
+  for (const auto& [variable, constraint] : constrained) {
+    for (const Variable& v : updated) {
+      if (v.id() != variable.id()) continue;
+      Variable target = v;
+      target.assign(constraint(v.value()));
+    }
+  }
 }
 
 void update_metrics(TrainingState& state, const std::vector<Tensor>& y,
@@ -222,12 +247,14 @@ void Model::train_step(const std::vector<Tensor>& x, const std::vector<Tensor>& 
   {
     GradientTape tape;
     for (const auto& v : variables) tape.watch(v);
+    LossCollector collected;
     result = model.run(inputs, {}, true);
     resolve(state, y, result.outputs);
-    losses = compute_loss(state, y, result, sample_weight);
+    losses = compute_loss(state, y, result, sample_weight, collected, model);
     grads = tape.gradient(losses.total_loss, variables);
   }
   state.optimizer.apply(grads, variables);
+  apply_constraints(model, variables);
   if (!model.optimizer_variables) {
     optimizers::Optimizer opt = state.optimizer;
     model.optimizer_variables = [opt] { return opt.variables(); };
@@ -240,9 +267,10 @@ void Model::test_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y
   TrainingState& state = training_state();
   detail::FunctionalImpl& model = functional();
   const std::vector<Tensor> inputs = model.standardize_inputs(x);
+  LossCollector collected;
   detail::FunctionalImpl::Result result = model.run(inputs, {}, false);
   resolve(state, y, result.outputs);
-  StepResult losses = compute_loss(state, y, result, sample_weight);
+  StepResult losses = compute_loss(state, y, result, sample_weight, collected, model);
   update_metrics(state, y, result, losses, x[0].shape()[0]);
 }
 

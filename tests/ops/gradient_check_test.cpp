@@ -272,6 +272,93 @@ std::vector<OpCase> op_cases() {
   c.push_back({"dense(Tensor,Tensor,Tensor,string)", "dense one row",
                {uniform({4}), uniform({4, 3}, -1, 1), uniform({3})},
                [](const Ts& in) { return ops::dense(in[0], in[1], in[2], "sigmoid"); }});
+  // ---- convolution and pooling ----
+  using I64 = std::vector<std::int64_t>;
+  c.push_back(binary("conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "conv 2d valid", uniform({2, 5, 6, 3}), uniform({3, 2, 3, 4}, -1, 1),
+                     [](auto& x, auto& k) { return ops::conv(x, k); }));
+  c.push_back(binary("conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "conv 2d same strides (2, 1)", uniform({2, 7, 6, 2}),
+                     uniform({3, 3, 2, 3}, -1, 1),
+                     [](auto& x, auto& k) { return ops::conv(x, k, I64{2, 1}, "same"); }));
+  c.push_back(binary("conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "conv 2d same dilation 2", uniform({1, 7, 6, 2}),
+                     uniform({3, 2, 2, 2}, -1, 1), [](auto& x, auto& k) {
+                       return ops::conv(x, k, I64{1}, "same", "channels_last", I64{2});
+                     }));
+  c.push_back(binary("conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "conv 2d groups 2", uniform({2, 5, 4, 4}), uniform({3, 3, 2, 6}, -1, 1),
+                     [](auto& x, auto& k) { return ops::conv(x, k, I64{1}, "same"); }));
+  c.push_back(binary("conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "conv 2d 1x1", uniform({2, 3, 4, 3}), uniform({1, 1, 3, 2}, -1, 1),
+                     [](auto& x, auto& k) { return ops::conv(x, k); }));
+  c.push_back(binary("conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "conv 2d channels_first", uniform({2, 3, 5, 4}), uniform({2, 3, 3, 2}, -1, 1),
+                     [](auto& x, auto& k) {
+                       return ops::conv(x, k, I64{2}, "same", "channels_first");
+                     }));
+  c.push_back(binary("conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "conv 1d channels_first strides 2", uniform({2, 3, 9}),
+                     uniform({3, 3, 4}, -1, 1), [](auto& x, auto& k) {
+                       return ops::conv(x, k, I64{2}, "same", "channels_first");
+                     }));
+  c.push_back(binary("depthwise_conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "depthwise_conv multiplier 2 strides 2 same", uniform({2, 6, 5, 3}),
+                     uniform({3, 3, 3, 2}, -1, 1), [](auto& x, auto& k) {
+                       return ops::depthwise_conv(x, k, I64{2}, "same");
+                     }));
+  c.push_back(binary("depthwise_conv(Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+                     "depthwise_conv multiplier 1 dilation 2", uniform({2, 6, 7, 4}),
+                     uniform({2, 3, 4, 1}, -1, 1), [](auto& x, auto& k) {
+                       return ops::depthwise_conv(x, k, I64{1}, "same", "channels_last", I64{2});
+                     }));
+  c.push_back({"separable_conv(Tensor,Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+               "separable_conv 2d",
+               {uniform({2, 5, 6, 3}), uniform({3, 3, 3, 2}, -1, 1), uniform({1, 1, 6, 4}, -1, 1)},
+               [](const Ts& in) { return ops::separable_conv(in[0], in[1], in[2], I64{1}, "same"); }});
+  c.push_back({"separable_conv(Tensor,Tensor,Tensor,vector<int64_t>,string,string,vector<int64_t>)",
+               "separable_conv 1d channels_first",
+               {uniform({2, 2, 7}), uniform({3, 2, 1}, -1, 1), uniform({1, 2, 3}, -1, 1)},
+               [](const Ts& in) {
+                 return ops::separable_conv(in[0], in[1], in[2], I64{2}, "valid", "channels_first");
+               }});
+  c.push_back(binary(
+      "conv_transpose(Tensor,Tensor,vector<int64_t>,string,vector<int64_t>,string,vector<int64_t>)",
+      "conv_transpose 2d valid strides 2 output_padding 1", uniform({2, 3, 4, 3}),
+      uniform({3, 3, 2, 3}, -1, 1),
+      [](auto& x, auto& k) { return ops::conv_transpose(x, k, I64{2}, "valid", I64{1}); }));
+  c.push_back(binary(
+      "conv_transpose(Tensor,Tensor,vector<int64_t>,string,vector<int64_t>,string,vector<int64_t>)",
+      "conv_transpose 2d same strides (2, 3)", uniform({2, 3, 3, 2}), uniform({3, 2, 4, 2}, -1, 1),
+      [](auto& x, auto& k) { return ops::conv_transpose(x, k, I64{2, 3}, "same"); }));
+  c.push_back(binary(
+      "conv_transpose(Tensor,Tensor,vector<int64_t>,string,vector<int64_t>,string,vector<int64_t>)",
+      "conv_transpose 1d channels_first dilation 2", uniform({2, 3, 5}), uniform({3, 2, 3}, -1, 1),
+      [](auto& x, auto& k) {
+        return ops::conv_transpose(x, k, I64{1}, "same", I64{}, "channels_first", I64{2});
+      }));
+  c.push_back(unary("max_pool(Tensor,vector<int64_t>,vector<int64_t>,string,string)",
+                    uniform({2, 5, 6, 3}), [](auto& x) { return ops::max_pool(x, I64{2}); }));
+  c.push_back({"max_pool(Tensor,vector<int64_t>,vector<int64_t>,string,string)",
+               "max_pool same 3 strides 2 channels_first", {uniform({2, 3, 5, 6})},
+               [](const Ts& in) {
+                 return ops::max_pool(in[0], I64{3}, I64{2}, "same", "channels_first");
+               }});
+  c.push_back({"max_pool(Tensor,vector<int64_t>,vector<int64_t>,string,string)",
+               "max_pool 1d overlapping", {uniform({2, 9, 3})},
+               [](const Ts& in) { return ops::max_pool(in[0], I64{3}, I64{1}, "same"); }});
+  c.push_back(unary("average_pool(Tensor,vector<int64_t>,vector<int64_t>,string,string)",
+                    uniform({2, 5, 6, 3}), [](auto& x) { return ops::average_pool(x, I64{2}); }));
+  c.push_back({"average_pool(Tensor,vector<int64_t>,vector<int64_t>,string,string)",
+               "average_pool same (3, 2) strides (2, 1)", {uniform({2, 5, 6, 3})},
+               [](const Ts& in) {
+                 return ops::average_pool(in[0], I64{3, 2}, I64{2, 1}, "same");
+               }});
+  c.push_back({"average_pool(Tensor,vector<int64_t>,vector<int64_t>,string,string)",
+               "average_pool 1d channels_first same", {uniform({2, 3, 7})},
+               [](const Ts& in) {
+                 return ops::average_pool(in[0], I64{3}, I64{2}, "same", "channels_first");
+               }});
   // ---- operators ----
   using keras::operator+;
   using keras::operator-;

@@ -6,6 +6,7 @@
 #include <keras/error.hpp>
 
 #include "demo.hpp"
+#include "model_commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"kerascpp: Keras 3 models in C++ (same shapes, summaries and numbers)",
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
   CLI::App* demo_cmd = app.add_subcommand(
       "demo", "Train a model on Fashion-MNIST: summary, progress bar and test accuracy");
   demo_cmd->add_option("--model", demo.model, "Model to train")
-      ->check(CLI::IsMember({"mlp"}))
+      ->check(CLI::IsMember({"mlp", "cnn"}))
       ->capture_default_str();
   demo_cmd->add_option("--epochs", demo.epochs, "Epochs")->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -30,6 +31,34 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--data-dir", demo.data_dir,
                        "Folder with the Fashion-MNIST .gz files (default: the Debian package's)");
 
+  kerascpp_tool::SummaryCommandOptions summary;
+  CLI::App* summary_cmd =
+      app.add_subcommand("summary", "Print a saved model's summary table, as Keras' model.summary()");
+  summary_cmd->add_option("MODEL", summary.model, "The model file (.keras)")->required();
+  summary_cmd
+      ->add_option("--line-length", summary.line_length,
+                   "Width of the table (default: Keras' rule, 76 in a pipe)")
+      ->check(CLI::Range(20, 1000));
+  summary_cmd->add_flag("--expand-nested", summary.expand_nested, "Show nested models' layers");
+  summary_cmd->add_flag("--show-trainable", summary.show_trainable,
+                        "Add a column saying whether each layer is trainable");
+
+  kerascpp_tool::PredictCommandOptions predict;
+  CLI::App* predict_cmd = app.add_subcommand(
+      "predict", "Run a saved model on .npy inputs and write its outputs as .npy files");
+  predict_cmd->add_option("MODEL", predict.model, "The model file (.keras)")->required();
+  predict_cmd
+      ->add_option("INPUTS", predict.inputs,
+                   "One .npy file per model input, in the model's input order")
+      ->required();
+  predict_cmd
+      ->add_option("-o,--output", predict.output,
+                   "Output .npy file (several outputs: OUT_0.npy, OUT_1.npy, ...)")
+      ->required();
+  predict_cmd->add_option("--batch-size", predict.batch_size, "Batch size")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -39,6 +68,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (*demo_cmd) return kerascpp_tool::run_demo(demo);
+    if (*summary_cmd) return kerascpp_tool::run_summary(summary);
+    if (*predict_cmd) return kerascpp_tool::run_predict(predict);
   } catch (const keras::Error& e) {
     std::cerr << "kerascpp: " << e.what() << "\n";
     return 1;

@@ -15,6 +15,12 @@ struct DenseOptions {
   bool use_bias = true;
   initializers::Initializer kernel_initializer = "glorot_uniform";
   initializers::Initializer bias_initializer = "zeros";
+  // Keras' None by default; a name ("l2") or regularizers::L2(0.001), ...
+  regularizers::Regularizer kernel_regularizer;
+  regularizers::Regularizer bias_regularizer;
+  regularizers::Regularizer activity_regularizer;
+  constraints::Constraint kernel_constraint;
+  constraints::Constraint bias_constraint;
   std::string name;
   bool trainable = true;
 };

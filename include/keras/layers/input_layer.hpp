@@ -37,6 +37,7 @@ class InputLayerImpl : public LayerImpl {
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
                                           std::size_t num_outputs) const override;
+  void write_config(detail::ConfigWriter& writer) const override;
 
  private:
   Shape batch_shape_;

@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "keras/tensor.hpp"
@@ -77,6 +79,14 @@ class OptimizerImpl {
   const LearningRate& learning_rate() const { return learning_rate_; }
   // Keras' optimizer.variables: iteration, learning_rate (when constant), slots.
   std::vector<Variable> variables() const;
+
+  // A value of an optimizer's config (Keras' get_config): a number or a flag.
+  using ConfigValue = std::variant<double, bool>;
+  // The fields of Keras' get_config() that this optimizer class adds to the
+  // common ones (name, learning_rate, weight_decay, clipnorm, ...), in Keras'
+  // order: SGD's momentum and nesterov, Adam's beta_1, ... model.save writes
+  // them to compile_config. The default throws keras::Error.
+  virtual std::vector<std::pair<std::string, ConfigValue>> own_config() const;
 
  protected:
   // Each optimizer creates its slots with add_slot, in Keras' order.

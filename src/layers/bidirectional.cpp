@@ -1,0 +1,250 @@
+// Bidirectional (keras/src/layers/rnn/bidirectional.py). The wrapped layer is
+// never run itself: like Keras, which re-creates it from its config, the
+// wrapper makes a forward copy and (unless one is given) a backward copy with
+// go_backwards, and runs both on the same inputs, mask and training flag.
+#include "keras/layers/bidirectional.hpp"
+
+#include <cstddef>
+
+#include "keras/ops.hpp"
+#include "layers/layer_config.hpp"
+#include "layers/layer_utils.hpp"
+#include "layers/rnn.hpp"
+
+namespace keras::layers {
+
+namespace {
+
+std::string without_prefix(const std::string& name, const std::string& prefix) {
+  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+}
+
+std::string show_mode(const std::optional<std::string>& mode) {
+  return mode ? "\"" + *mode + "\"" : "None";
+}
+
+std::shared_ptr<RNNImpl> as_recurrent(const Layer& layer, const std::string& role) {
+  auto rnn = std::dynamic_pointer_cast<RNNImpl>(layer.ptr());
+  if (!rnn) {
+    throw Error("Bidirectional can only wrap a recurrent layer (SimpleRNN, LSTM, GRU); the " +
+                role + " given is " + layer.impl().describe() + ".");
+  }
+  return rnn;
+}
+
+class BidirectionalImpl : public LayerImpl {
+ public:
+  BidirectionalImpl(const std::shared_ptr<RNNImpl>& layer, std::shared_ptr<RNNImpl> backward,
+                    std::optional<std::string> merge_mode, const BidirectionalOptions& options)
+      : LayerImpl("Bidirectional", options.name, options.trainable),
+        merge_mode_(std::move(merge_mode)) {
+    forward_ = layer->copy("forward_" + without_prefix(layer->name(), "forward_"), false);
+    if (backward) {
+      backward_ = std::move(backward);
+    } else {
+      // Keras sets go_backwards=True on the copy (it does not toggle it).
+      backward_ = layer->copy("backward_" + without_prefix(layer->name(), "backward_"),
+                              !layer->go_backwards());
+    }
+    verify_copies();
+    // Masked steps must give zeros in both directions, or the merge would
+    // mix a real output with a repeated one.
+    forward_->set_zero_output_for_mask(forward_->return_sequences());
+    backward_->set_zero_output_for_mask(backward_->return_sequences());
+  }
+
+  const std::shared_ptr<RNNImpl>& forward() const { return forward_; }
+  const std::shared_ptr<RNNImpl>& backward() const { return backward_; }
+
+  bool supports_masking() const override { return true; }
+  int num_inputs() const override { return -1; }  // {x} or {x, initial states...}
+  std::vector<std::shared_ptr<LayerImpl>> sublayers() const override {
+    return {forward_, backward_};
+  }
+
+  void build(const std::vector<Shape>& input_shapes) override {
+    check_inputs(input_shapes.size());
+    check_rank(input_shapes[0]);
+    forward_->maybe_build({input_shapes[0]});
+    backward_->maybe_build({input_shapes[0]});
+  }
+
+  std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override {
+    check_inputs(inputs.size());
+    check_rank(inputs[0].shape());
+    // Initial states, if given: the forward layer's first, then the backward layer's.
+    const std::size_t forward_states = inputs.size() > 1 ? states_of(*forward_) : 0;
+    const auto first_backward = inputs.begin() + 1 + static_cast<std::ptrdiff_t>(forward_states);
+    std::vector<Tensor> forward_inputs(inputs.begin(), first_backward);
+    std::vector<Tensor> backward_inputs{inputs[0]};
+    backward_inputs.insert(backward_inputs.end(), first_backward, inputs.end());
+    std::vector<Tensor> y = forward_->apply(forward_inputs, inner_context(ctx, forward_inputs.size()));
+    std::vector<Tensor> y_rev =
+        backward_->apply(backward_inputs, inner_context(ctx, backward_inputs.size()));
+    check_outputs(*forward_, y);
+    check_outputs(*backward_, y_rev);
+    // The backward layer emits its sequence in reading order (last step first).
+    if (forward_->return_sequences()) y_rev[0] = ops::flip(y_rev[0], 1);
+
+    std::vector<Tensor> out;
+    if (!merge_mode_) {
+      out = {y[0], y_rev[0]};
+    } else if (*merge_mode_ == "concat") {
+      out = {ops::concatenate({y[0], y_rev[0]}, -1)};
+    } else if (*merge_mode_ == "sum") {
+      out = {ops::add(y[0], y_rev[0])};
+    } else if (*merge_mode_ == "ave") {
+      out = {ops::divide(ops::add(y[0], y_rev[0]), 2.0)};
+    } else {  // "mul", checked at construction
+      out = {ops::multiply(y[0], y_rev[0])};
+    }
+    out.insert(out.end(), y.begin() + 1, y.end());
+    out.insert(out.end(), y_rev.begin() + 1, y_rev.end());
+    return out;
+  }
+
+  std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
+    check_inputs(input_shapes.size());
+    check_rank(input_shapes[0]);
+    // Keras answers from the forward layer alone, even for a different
+    // backward_layer (whose output may then differ from what it declares).
+    const std::vector<Shape> inner = forward_->compute_output_shape({input_shapes[0]});
+    Shape output = inner.at(0);
+    std::vector<Shape> out;
+    if (!merge_mode_) {
+      out = {output, output};
+    } else {
+      if (*merge_mode_ == "concat" && output[-1] != None) output[-1] *= 2;
+      out = {output};
+    }
+    // Forward states, then backward states (both of the forward layer's shapes).
+    for (int copy = 0; copy < 2; ++copy) out.insert(out.end(), inner.begin() + 1, inner.end());
+    return out;
+  }
+
+  // The sequence output keeps the input mask; states and single outputs have none.
+  std::vector<std::optional<Tensor>> compute_mask(
+      const std::vector<Tensor>&, const std::vector<std::optional<Tensor>>& masks) const override {
+    const std::optional<Tensor> mask =
+        forward_->return_sequences() && !masks.empty() ? masks[0] : std::nullopt;
+    return merge_mode_ ? std::vector<std::optional<Tensor>>{mask}
+                       : std::vector<std::optional<Tensor>>{mask, mask};
+  }
+
+ private:
+  // As Keras' _verify_layer_config.
+  void verify_copies() const {
+    if (forward_->go_backwards() == backward_->go_backwards()) {
+      throw Error(describe() +
+                  ": the forward and backward layers must have different go_backwards values; "
+                  "got " + show_bool(forward_->go_backwards()) + " for " +
+                  forward_->describe() + " and " + show_bool(backward_->go_backwards()) +
+                  " for " + backward_->describe() + ".");
+    }
+    const auto same = [&](const char* what, bool f, bool b) {
+      if (f != b) {
+        throw Error(describe() + ": the forward and backward layers must have the same " + what +
+                    "; got " + show_bool(f) + " for " + forward_->describe() + " and " +
+                    show_bool(b) + " for " + backward_->describe() + ".");
+      }
+    };
+    same("return_sequences", forward_->return_sequences(), backward_->return_sequences());
+    same("return_state", forward_->return_state(), backward_->return_state());
+  }
+
+  static std::string show_bool(bool b) { return b ? "True" : "False"; }
+
+  static std::size_t states_of(const RNNImpl& layer) {
+    return static_cast<std::size_t>(layer.num_states());
+  }
+
+  // The sequences, optionally followed by initial states for both directions
+  // (Keras splits them in halves; the two layers keep as many states unless
+  // a different backward_layer was given).
+  void check_inputs(std::size_t count) const {
+    const std::size_t forward = states_of(*forward_), backward = states_of(*backward_);
+    if (count == 1 || count == 1 + forward + backward) return;
+    throw Error(describe() + " takes the sequences alone or followed by " +
+                std::to_string(forward + backward) + " initial states (" +
+                std::to_string(forward) + " for " + forward_->describe() + ", then " +
+                std::to_string(backward) + " for " + backward_->describe() + "); got " +
+                std::to_string(count) + " inputs.");
+  }
+
+  void check_rank(const Shape& shape) const {
+    if (shape.rank() < 3) {
+      throw Error(describe() + " expects inputs of rank 3 (batch, time, features), got shape " +
+                  shape.to_string() + ".");
+    }
+  }
+
+  // Both copies see the same training flag and the sequences' mask.
+  static CallContext inner_context(const CallContext& ctx, std::size_t num_inputs) {
+    CallContext inner;
+    inner.training = ctx.training;
+    if (!ctx.masks.empty() && ctx.masks[0]) {
+      inner.masks.assign(num_inputs, std::nullopt);
+      inner.masks[0] = ctx.masks[0];
+    }
+    return inner;
+  }
+
+  void check_outputs(const RNNImpl& layer, const std::vector<Tensor>& out) const {
+    const std::size_t expected =
+        1 + (layer.return_state() ? static_cast<std::size_t>(layer.num_states()) : 0);
+    if (out.size() != expected) {
+      throw Error(describe() + ": " + layer.describe() + " returned " +
+                  std::to_string(out.size()) + " tensors, expected " + std::to_string(expected) +
+                  ".");
+    }
+  }
+
+  std::optional<std::string> merge_mode_;
+  std::shared_ptr<RNNImpl> forward_;
+  std::shared_ptr<RNNImpl> backward_;
+};
+
+}  // namespace
+
+Bidirectional::Bidirectional(Layer layer, BidirectionalOptions options) {
+  if (!layer.defined()) throw Error("Bidirectional needs a layer to wrap; got an empty Layer.");
+  const auto& mode = options.merge_mode;
+  if (mode && *mode != "concat" && *mode != "sum" && *mode != "mul" && *mode != "ave") {
+    throw Error("Bidirectional: invalid merge_mode " + show_mode(mode) +
+                ". It should be one of \"sum\", \"mul\", \"ave\", \"concat\" or None "
+                "(std::nullopt).");
+  }
+  const std::shared_ptr<RNNImpl> forward = as_recurrent(layer, "layer");
+  std::shared_ptr<RNNImpl> backward;
+  if (options.backward_layer.defined()) backward = as_recurrent(options.backward_layer,
+                                                                "backward_layer");
+  impl_ = std::make_shared<BidirectionalImpl>(forward, std::move(backward), mode, options);
+}
+
+Layer Bidirectional::forward_layer() const {
+  return Layer(static_cast<const BidirectionalImpl&>(impl()).forward());
+}
+
+Layer Bidirectional::backward_layer() const {
+  return Layer(static_cast<const BidirectionalImpl&>(impl()).backward());
+}
+
+std::shared_ptr<LayerImpl> bidirectional_from_config(const LayerConfig& c) {
+  const auto common = c.common();
+  // A missing merge_mode is Keras' default; null is None.
+  std::optional<std::string> merge_mode = "concat";
+  if (c.raw().contains("merge_mode")) {
+    merge_mode = c.has("merge_mode") ? std::optional<std::string>(c.string("merge_mode"))
+                                     : std::nullopt;
+  }
+  const Layer layer(layer_from_config(c.object("layer")));
+  Layer backward;
+  if (c.has("backward_layer")) backward = Layer(layer_from_config(c.object("backward_layer")));
+  return Bidirectional(layer, {.merge_mode = merge_mode,
+                               .backward_layer = backward,
+                               .name = common.name,
+                               .trainable = common.trainable})
+      .ptr();
+}
+
+}  // namespace keras::layers

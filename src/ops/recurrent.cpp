@@ -1,0 +1,320 @@
+// recurrent_sequence: checks one call's tensors, runs the fused forward
+// kernel and, under a GradientTape, keeps what the backward kernel needs and
+// records it (see ops/recurrent.hpp).
+#include "ops/recurrent.hpp"
+
+#include "ops/activation_functions.hpp"
+#include "ops/op_utils.hpp"
+
+namespace keras::ops {
+
+namespace {
+
+using autodiff::Grads;
+using autodiff::Needs;
+using namespace detail;
+namespace act = activation_functions;
+namespace cpu = backend::cpu;
+
+constexpr const char* kOp = "recurrent_sequence";
+
+std::string shape_text(const Tensor& t) { return t.shape().to_string(); }
+
+[[noreturn]] void fail(const std::string& what) {
+  throw Error(std::string("ops.") + kOp + ": " + what);
+}
+
+// The activation as loops over spans; y and x, dx and dy may alias.
+template <class T, class A>
+cpu::SpanActivation<T> spans_of(A a) {
+  cpu::SpanActivation<T> s;
+  s.forward = [a](const T* x, T* y, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) y[i] = a.forward(x[i]);
+  };
+  s.backward = [a](const T* dy, const T* x, const T* y, T* dx, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) dx[i] = a.backward(dy[i], x[i], y[i]);
+  };
+  return s;
+}
+
+template <class T>
+cpu::SpanActivation<T> span_activation(const std::string& name) {
+  cpu::SpanActivation<T> s;
+  if (!act::visit_elementwise(name, [&](auto a) { s = spans_of<T>(a); })) {
+    fail("the activation \"" + name +
+         "\" is not element-wise; recurrent layers support element-wise activations only "
+         "(tanh, sigmoid, relu, ...).");
+  }
+  return s;
+}
+
+struct Sizes {
+  std::int64_t batch, time, features, units;
+  int gates, states;
+};
+
+// Validates every tensor of the call against the kernel's layout.
+Sizes check(const RecurrentInputs& in, const RecurrentOptions& opt) {
+  cpu::RecurrentSpec spec;
+  spec.cell = opt.cell;
+  const int gates = spec.gates(), states = spec.states();
+  const Tensor& x = in.sequences;
+  check_defined(kOp, x);
+  check_defined(kOp, in.kernel);
+  check_defined(kOp, in.recurrent_kernel);
+  if (x.rank() != 3) {
+    fail("expects sequences of rank 3 (batch, time, features), got shape " + shape_text(x) + ".");
+  }
+  if (!is_floating(x.dtype())) throw_dtype(kOp, x.dtype(), "float32 or float64");
+  if (in.recurrent_kernel.rank() != 2 || in.kernel.rank() != 2) {
+    fail("expects a kernel and a recurrent_kernel of rank 2, got shapes " + shape_text(in.kernel) +
+         " and " + shape_text(in.recurrent_kernel) + ".");
+  }
+  Sizes s{x.shape()[0], x.shape()[1], x.shape()[2], in.recurrent_kernel.shape()[0], gates, states};
+  if (s.time == 0)
+    fail("needs at least one time step, got sequences of shape " + shape_text(x) + ".");
+  const std::int64_t width = gates * s.units;
+  auto same_dtype = [&](const Tensor& t, const char* what) {
+    if (t.dtype() != x.dtype()) {
+      fail(std::string(what) + " has dtype " + std::string(dtype_name(t.dtype())) +
+           ", the sequences " + std::string(dtype_name(x.dtype())) + ".");
+    }
+  };
+  if (in.kernel.shape() != Shape{s.features, width}) {
+    fail("expects a kernel of shape (" + std::to_string(s.features) + ", " + std::to_string(width) +
+         ") for sequences of shape " + shape_text(x) + ", got " + shape_text(in.kernel) + ".");
+  }
+  if (in.recurrent_kernel.shape() != Shape{s.units, width}) {
+    fail("expects a recurrent_kernel of shape (units, " + std::to_string(gates) +
+         " * units), got " + shape_text(in.recurrent_kernel) + ".");
+  }
+  same_dtype(in.kernel, "the kernel");
+  same_dtype(in.recurrent_kernel, "the recurrent_kernel");
+  if (in.bias.defined()) {
+    const bool two_rows = opt.cell == RecurrentCell::gru && opt.reset_after;
+    const Shape expected = two_rows ? Shape{2, width} : Shape{width};
+    if (in.bias.shape() != expected) {
+      fail("expects a bias of shape " + expected.to_string() + ", got " + shape_text(in.bias) +
+           ".");
+    }
+    same_dtype(in.bias, "the bias");
+  }
+  if (static_cast<int>(in.initial_states.size()) != states) {
+    fail("expects " + std::to_string(states) + " initial state" + (states == 1 ? "" : "s") +
+         ", got " + std::to_string(in.initial_states.size()) + ".");
+  }
+  for (const Tensor& h : in.initial_states) {
+    check_defined(kOp, h);
+    if (h.shape() != Shape{s.batch, s.units}) {
+      fail("expects initial states of shape (" + std::to_string(s.batch) + ", " +
+           std::to_string(s.units) + "), got " + shape_text(h) + ".");
+    }
+    same_dtype(h, "an initial state");
+  }
+  if (in.mask.defined() && in.mask.shape() != Shape{s.batch, s.time}) {
+    fail("expects a mask of shape (" + std::to_string(s.batch) + ", " + std::to_string(s.time) +
+         ") for sequences of shape " + shape_text(x) + ", got " + shape_text(in.mask) + ".");
+  }
+  auto check_dropout = [&](const Tensor& m, std::int64_t last, const char* what) {
+    if (!m.defined()) return;
+    const bool ok = m.rank() == 3 && (m.shape()[0] == 1 || m.shape()[0] == gates) &&
+                    m.shape()[1] == s.batch && m.shape()[2] == last;
+    if (!ok) {
+      fail(std::string(what) + " dropout mask must have shape (1 or " + std::to_string(gates) +
+           ", " + std::to_string(s.batch) + ", " + std::to_string(last) + "), got " +
+           shape_text(m) + ".");
+    }
+    same_dtype(m, what);
+  };
+  check_dropout(in.input_dropout, s.features, "the input");
+  check_dropout(in.recurrent_dropout, s.units, "the recurrent");
+  return s;
+}
+
+cpu::RecurrentSpec make_spec(const Sizes& s, const RecurrentInputs& in,
+                             const RecurrentOptions& opt) {
+  cpu::RecurrentSpec spec;
+  spec.cell = opt.cell;
+  spec.reset_after = opt.reset_after;
+  spec.batch = s.batch;
+  spec.time = s.time;
+  spec.input_dim = s.features;
+  spec.units = s.units;
+  spec.go_backwards = opt.go_backwards;
+  spec.return_sequences = opt.return_sequences;
+  spec.masked_output = opt.masked_output;
+  spec.input_dropout_count =
+      in.input_dropout.defined() ? static_cast<int>(in.input_dropout.shape()[0]) : 0;
+  spec.recurrent_dropout_count =
+      in.recurrent_dropout.defined() ? static_cast<int>(in.recurrent_dropout.shape()[0]) : 0;
+  return spec;
+}
+
+template <class T>
+const T* data_or_null(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
+
+// The tensors a call works with, in the order the tape records them.
+struct Call {
+  cpu::RecurrentSpec spec;
+  Tensor x, h0, c0, kernel, recurrent_kernel, bias, mask, input_dropout, recurrent_dropout;
+  std::string activation, recurrent_activation;
+};
+
+template <class T>
+cpu::RecurrentWeights<T> weights_of(const Call& c) {
+  return {c.kernel.data<T>(), c.recurrent_kernel.data<T>(), data_or_null<T>(c.bias)};
+}
+
+template <class T>
+cpu::RecurrentConstants<T> constants_of(const Call& c) {
+  cpu::RecurrentConstants<T> k;
+  k.mask = c.mask.defined() ? c.mask.data<bool>() : nullptr;
+  k.input_dropout = data_or_null<T>(c.input_dropout);
+  k.recurrent_dropout = data_or_null<T>(c.recurrent_dropout);
+  k.activation = span_activation<T>(c.activation);
+  k.recurrent_activation = span_activation<T>(
+      c.spec.cell == RecurrentCell::simple_rnn ? std::string("linear") : c.recurrent_activation);
+  return k;
+}
+
+// The tape's buffers, kept alive by the backward function.
+struct TapeTensors {
+  Tensor pre, gates, h_prev, c_prev, rec_h;
+
+  template <class T>
+  cpu::RecurrentTape<T> view() const {
+    return {const_cast<T*>(data_or_null<T>(pre)), const_cast<T*>(data_or_null<T>(gates)),
+            const_cast<T*>(data_or_null<T>(h_prev)), const_cast<T*>(data_or_null<T>(c_prev)),
+            const_cast<T*>(data_or_null<T>(rec_h))};
+  }
+};
+
+TapeTensors make_tape(const cpu::RecurrentSpec& s, DType dtype) {
+  const std::int64_t gu = s.gates() * s.units;
+  TapeTensors t;
+  t.pre = Tensor::empty(Shape{s.batch, s.time, gu}, dtype);
+  t.gates = Tensor::empty(Shape{s.batch, s.time, gu}, dtype);
+  t.h_prev = Tensor::empty(Shape{s.batch, s.time, s.units}, dtype);
+  if (s.cell == RecurrentCell::lstm)
+    t.c_prev = Tensor::empty(Shape{s.batch, s.time, s.units}, dtype);
+  if (s.separate_recurrent()) t.rec_h = Tensor::empty(Shape{s.batch, s.time, s.units}, dtype);
+  return t;
+}
+
+Grads backward(const Call& c, const TapeTensors& tape, const Grads& g, const Needs& needs) {
+  // Recorded inputs: x, h0, [c0], kernel, recurrent_kernel, bias.
+  const bool lstm = c.spec.cell == RecurrentCell::lstm;
+  const std::size_t i_kernel = lstm ? 3 : 2;
+  Grads out(i_kernel + 3);
+  auto need = [&](std::size_t i) { return i < needs.size() && needs[i]; };
+  const DType dtype = c.x.dtype();
+  if (need(0)) out[0] = Tensor::empty(c.x.shape(), dtype);
+  if (need(1)) out[1] = Tensor::empty(c.h0.shape(), dtype);
+  if (lstm && need(2)) out[2] = Tensor::empty(c.c0.shape(), dtype);
+  if (need(i_kernel)) out[i_kernel] = Tensor::empty(c.kernel.shape(), dtype);
+  if (need(i_kernel + 1)) out[i_kernel + 1] = Tensor::empty(c.recurrent_kernel.shape(), dtype);
+  if (c.bias.defined() && need(i_kernel + 2))
+    out[i_kernel + 2] = Tensor::empty(c.bias.shape(), dtype);
+  visit_float(dtype, kOp, [&]<class T>() {
+    cpu::RecurrentGradients<T> grads;
+    auto ptr = [](Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
+    grads.dx = ptr(out[0]);
+    grads.dh0 = ptr(out[1]);
+    if (lstm) grads.dc0 = ptr(out[2]);
+    grads.dkernel = ptr(out[i_kernel]);
+    grads.drecurrent_kernel = ptr(out[i_kernel + 1]);
+    grads.dbias = ptr(out[i_kernel + 2]);
+    const cpu::RecurrentTape<T> t = tape.view<T>();
+    cpu::recurrent_backward<T>(c.spec, weights_of<T>(c), constants_of<T>(c), c.x.data<T>(), t,
+                               g[0].data<T>(), g[1].data<T>(), lstm ? g[2].data<T>() : nullptr,
+                               grads);
+  });
+  return out;
+}
+
+}  // namespace
+
+bool is_recurrent_activation(const std::string& name) {
+  return act::visit_elementwise(name, [](auto) {});
+}
+
+std::vector<Tensor> recurrent_sequence(const RecurrentInputs& in, const RecurrentOptions& opt) {
+  const Sizes s = check(in, opt);
+  Call c;
+  c.spec = make_spec(s, in, opt);
+  c.x = in.sequences;
+  c.h0 = in.initial_states[0];
+  if (s.states == 2) c.c0 = in.initial_states[1];
+  c.kernel = in.kernel;
+  c.recurrent_kernel = in.recurrent_kernel;
+  c.bias = in.bias;
+  c.mask =
+      in.mask.defined() && in.mask.dtype() != DType::bool_ ? in.mask.astype(DType::bool_) : in.mask;
+  c.input_dropout = in.input_dropout;
+  c.recurrent_dropout = in.recurrent_dropout;
+  c.activation = opt.activation;
+  c.recurrent_activation = opt.recurrent_activation;
+
+  const DType dtype = c.x.dtype();
+  const Shape y_shape =
+      opt.return_sequences ? Shape{s.batch, s.time, s.units} : Shape{s.batch, s.units};
+  Tensor y = Tensor::empty(y_shape, dtype);
+  Tensor h = Tensor::empty(Shape{s.batch, s.units}, dtype);
+  Tensor cell_state = s.states == 2 ? Tensor::empty(Shape{s.batch, s.units}, dtype) : Tensor();
+  const bool recording = autodiff::is_recording();
+  const TapeTensors tape = recording ? make_tape(c.spec, dtype) : TapeTensors{};
+  visit_float(dtype, kOp, [&]<class T>() {
+    const cpu::RecurrentTape<T> t = tape.view<T>();
+    cpu::recurrent_forward<T>(c.spec, weights_of<T>(c), constants_of<T>(c), c.x.data<T>(),
+                              c.h0.data<T>(), data_or_null<T>(c.c0), y.data<T>(), h.data<T>(),
+                              cell_state.defined() ? cell_state.data<T>() : nullptr,
+                              recording ? &t : nullptr);
+  });
+  std::vector<Tensor> outputs{y, h};
+  if (cell_state.defined()) outputs.push_back(cell_state);
+  if (recording) {
+    std::vector<Tensor> inputs{c.x, c.h0};
+    if (c.c0.defined()) inputs.push_back(c.c0);
+    inputs.push_back(c.kernel);
+    inputs.push_back(c.recurrent_kernel);
+    inputs.push_back(c.bias);
+    autodiff::record(inputs, outputs, [c, tape](const Grads& g, const Needs& needs) {
+      return backward(c, tape, g, needs);
+    });
+  }
+  return outputs;
+}
+
+std::vector<Tensor> reference_recurrent_sequence(const RecurrentInputs& in,
+                                                 const RecurrentOptions& opt) {
+  const Sizes s = check(in, opt);
+  const cpu::RecurrentSpec spec = make_spec(s, in, opt);
+  Call c;
+  c.spec = spec;
+  c.x = in.sequences;
+  c.kernel = in.kernel;
+  c.recurrent_kernel = in.recurrent_kernel;
+  c.bias = in.bias;
+  c.mask = in.mask.defined() ? in.mask.astype(DType::bool_) : in.mask;
+  c.input_dropout = in.input_dropout;
+  c.recurrent_dropout = in.recurrent_dropout;
+  c.activation = opt.activation;
+  c.recurrent_activation = opt.recurrent_activation;
+  const DType dtype = c.x.dtype();
+  Tensor y = Tensor::empty(
+      opt.return_sequences ? Shape{s.batch, s.time, s.units} : Shape{s.batch, s.units}, dtype);
+  std::vector<Tensor> outputs{y};
+  for (int i = 0; i < s.states; ++i)
+    outputs.push_back(Tensor::empty(Shape{s.batch, s.units}, dtype));
+  visit_float(dtype, kOp, [&]<class T>() {
+    cpu::reference_recurrent_forward<T>(
+        spec, weights_of<T>(c), constants_of<T>(c), c.x.data<T>(), in.initial_states[0].data<T>(),
+        s.states == 2 ? in.initial_states[1].data<T>() : nullptr, outputs[0].data<T>(),
+        outputs[1].data<T>(), s.states == 2 ? outputs[2].data<T>() : nullptr);
+  });
+  return outputs;
+}
+
+}  // namespace keras::ops

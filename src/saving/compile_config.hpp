@@ -1,0 +1,34 @@
+#pragma once
+// compile_config: what model.compile() was given, as Keras' model.save writes
+// it into config.json (Trainer.get_compile_config) and load_model recompiles
+// from it (compile_from_config):
+//   {"optimizer": {"module": "keras.optimizers", "class_name": "Adam",
+//                  "config": {...}, "registered_name": null},
+//    "loss": "mse", "loss_weights": null, "metrics": ["mae"],
+//    "weighted_metrics": null, "run_eagerly": false,
+//    "steps_per_execution": 1, "jit_compile": true}
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "keras/model.hpp"
+#include "keras/optimizers/optimizer.hpp"
+#include "models/functional.hpp"
+
+namespace keras::saving {
+
+using json = nlohmann::ordered_json;
+
+// {} for a model that is not compiled. Throws keras::Error when a loss,
+// metric or learning-rate schedule cannot be written yet.
+json compile_config_json(const detail::FunctionalImpl& model);
+// Keras' serialize_keras_object(optimizer).
+json optimizer_json(const optimizers::OptimizerImpl& optimizer);
+
+// The optimizer an optimizer config (or name) describes. context names the
+// JSON path in errors ("... config.json: compile_config.optimizer").
+optimizers::Optimizer optimizer_from_config(const json& value, const std::string& context);
+// compile()'s arguments from a compile_config; throws keras::Error naming
+// the field that kerascpp cannot honour.
+CompileOptions compile_options_from_config(const json& config, const std::string& context);
+
+}  // namespace keras::saving

@@ -1,0 +1,215 @@
+// model.save / keras.saving.load_model in Keras 3's .keras format
+// (keras/src/saving/saving_lib.py): a zip archive of
+//   metadata.json     {"keras_version": "3.15.1", "date_saved": "2025-01-01@12:00:00"}
+//   config.json       serialize_keras_object(model), compile_config included
+//   model.weights.h5  the .weights.h5 layout (weights_h5.cpp)
+// Files are untrusted: every size is checked against the file before it is
+// allocated (the archive's members, the weights the config asks for, the
+// datasets of the weights file), and every failure is a keras::Error that
+// names the file, the member and the field.
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "keras/error.hpp"
+#include "keras/model.hpp"
+#include "keras/saving.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "models/functional.hpp"
+#include "saving/compile_config.hpp"
+#include "saving/h5_file.hpp"
+#include "saving/keras_archive.hpp"
+#include "saving/model_from_config.hpp"
+#include "saving/weight_budget.hpp"
+#include "saving/weights_h5.hpp"
+#include "training/training_state.hpp"
+
+namespace keras {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr const char* kMetadata = "metadata.json";
+constexpr const char* kConfig = "config.json";
+constexpr const char* kWeights = "model.weights.h5";
+// The Keras version whose format kerascpp writes.
+constexpr const char* kKerasVersion = "3.15.1";
+// Bounds on what a config may hold: JSON text, nesting, and integers.
+constexpr std::int64_t kMaxJsonBytes = std::int64_t{64} << 20;
+constexpr int kMaxJsonDepth = 64;
+constexpr std::int64_t kMaxConfigInteger = std::int64_t{1} << 31;
+// The most elements a symbolic tensor of a loaded model may have per sample.
+constexpr std::int64_t kMaxElementsPerSample = std::int64_t{1} << 40;
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Keras' date_saved: local time as "%Y-%m-%d@%H:%M:%S".
+std::string date_saved() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d@%H:%M:%S", &local);
+  return text;
+}
+
+// Rejects configs nested deeper than any model needs (the readers recurse)
+// and integers no Keras config holds (shapes and sizes beyond 2**31), except
+// seeds and Keras' object ids.
+void check_config_values(const json& v, const std::string& path, int depth) {
+  if (depth > kMaxJsonDepth) {
+    throw Error(path + " is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep.");
+  }
+  if (v.is_number_integer()) {
+    const bool negative = v.is_number_unsigned() ? false : v.get<std::int64_t>() < 0;
+    const bool too_big = v.is_number_unsigned()
+                             ? v.get<std::uint64_t>() >= static_cast<std::uint64_t>(kMaxConfigInteger)
+                             : (negative ? v.get<std::int64_t>() < -kMaxConfigInteger
+                                         : v.get<std::int64_t>() >= kMaxConfigInteger);
+    if (too_big) throw Error(path + " holds " + v.dump() + ", an absurd size for a Keras config.");
+    return;
+  }
+  if (v.is_object()) {
+    for (const auto& [key, item] : v.items()) {
+      if (key == "seed" || key == "shared_object_id") continue;
+      check_config_values(item, path + "." + key, depth + 1);
+    }
+  } else if (v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      check_config_values(v[i], path + "[" + std::to_string(i) + "]", depth + 1);
+    }
+  }
+}
+
+// Every tensor of the rebuilt graph must have a sane number of elements per
+// sample, so that running the model cannot ask for an absurd allocation.
+void check_tensor_sizes(const detail::FunctionalImpl& model, const std::string& context) {
+  if (!model.has_graph()) return;
+  for (const auto& step : model.graph().steps) {
+    for (const Shape& shape : step.node->output_shapes) {
+      std::int64_t elements = 1;
+      for (int i = 1; i < shape.rank(); ++i) {
+        const std::int64_t d = shape[i];
+        if (d == None) continue;
+        if (d < 0 || __builtin_mul_overflow(elements, d, &elements) ||
+            elements > kMaxElementsPerSample) {
+          throw Error(context + ": " + step.node->layer->describe() + " outputs tensors of shape " +
+                      shape.to_string() + ", absurdly large per sample.");
+        }
+      }
+    }
+  }
+}
+
+json parse_member(const saving::KerasArchive& archive, const std::string& member,
+                  const std::string& context) {
+  json value;
+  try {
+    value = json::parse(archive.member(member));
+  } catch (const json::parse_error& e) {
+    throw Error(context + ": member " + quoted(member) + " is not valid JSON: " + e.what());
+  }
+  if (!value.is_object()) {
+    throw Error(context + ": member " + quoted(member) + " must hold a JSON object.");
+  }
+  return value;
+}
+
+// The model's layers and weights as config.json describes them.
+Model rebuild(const json& config, std::int64_t weights_bytes, const std::string& context) {
+  const std::string where = context + ": " + kConfig;
+  check_config_values(config, where + ": model", 0);
+  // The weights the config asks for must fit in the weights file.
+  saving::WeightBudget budget(weights_bytes);
+  try {
+    return saving::model_from_config(config);
+  } catch (const Error& e) {
+    std::string what = e.what();
+    const std::string prefix = "model_from_json: ";
+    if (what.rfind(prefix, 0) == 0) what = what.substr(prefix.size());
+    if (what.rfind(context, 0) == 0) throw;
+    throw Error(where + ": " + what);
+  }
+}
+
+// Keras' compile_from_config: compile, then build the optimizer so that its
+// variables exist before the weights file fills them.
+void recompile(Model& model, detail::FunctionalImpl& impl, const json& compile_config,
+               const std::string& context) {
+  CompileOptions options = saving::compile_options_from_config(
+      compile_config, context + ": " + kConfig + ": compile_config");
+  try {
+    model.compile(options);
+  } catch (const Error& e) {
+    throw Error(context + ": " + kConfig + ": compile_config: " + e.what());
+  }
+  optimizers::Optimizer optimizer = impl.training->optimizer;
+  optimizer.impl().build(impl.trainable_weights());
+  impl.optimizer_variables = [optimizer] { return optimizer.variables(); };
+}
+
+}  // namespace
+
+void Model::save(const std::string& path) const {
+  const std::string context = "save(" + quoted(path) + ")";
+  if (!ends_with(path, ".keras")) {
+    if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
+      throw Error(context + ": the legacy HDF5 (.h5) model format is not supported yet; save "
+                            "to a `.keras` file.");
+    }
+    throw Error(context + ": invalid filepath extension for saving. Add a `.keras` extension "
+                          "(Keras 3's native format).");
+  }
+  detail::FunctionalImpl& model = functional();
+  // Everything is serialized before the file is touched.
+  const std::string config = detail::serialize_layer(model).object.dump();
+  saving::H5File weights = saving::H5File::create_in_memory(context + ": " + kWeights);
+  saving::write_model_weights(weights, model);
+  std::string weights_image = weights.image();
+  weights.close();
+  const json metadata = {{"keras_version", kKerasVersion}, {"date_saved", date_saved()}};
+  saving::write_archive(path,
+                        {{kMetadata, metadata.dump(), false},
+                         {kConfig, config, false},
+                         {kWeights, std::move(weights_image), true}},
+                        context);
+}
+
+Model load_model(const std::string& path, const LoadModelOptions& options) {
+  const std::string context = "load_model(" + quoted(path) + ")";
+  if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
+    throw Error(context + ": legacy HDF5 (.h5) models are not supported yet; kerascpp reads "
+                          "Keras 3 `.keras` files.");
+  }
+  if (!ends_with(path, ".keras")) {
+    throw Error(context + ": file format not supported. kerascpp reads Keras 3 `.keras` files.");
+  }
+  const saving::KerasArchive archive = saving::KerasArchive::read(
+      path, context,
+      {{kMetadata, kMaxJsonBytes}, {kConfig, kMaxJsonBytes}, {kWeights, INT64_MAX}});
+  const json config = parse_member(archive, kConfig, context);
+  if (archive.has(kMetadata)) parse_member(archive, kMetadata, context);
+  const std::string& weights = archive.member(kWeights);
+
+  Model model = rebuild(config, static_cast<std::int64_t>(weights.size()), context);
+  detail::FunctionalImpl& impl = *detail::as_model(model.ptr().get());
+  check_tensor_sizes(impl, context + ": " + kConfig);
+  if (options.compile) {
+    auto it = config.find("compile_config");
+    if (it != config.end() && it->is_object() && !it->empty()) {
+      recompile(model, impl, *it, context);
+    }
+  }
+  const std::string where = context + ": " + kWeights;
+  const saving::H5File file = saving::H5File::open_image(weights, where);
+  saving::read_model_weights(file, impl, where, true);
+  return model;
+}
+
+}  // namespace keras

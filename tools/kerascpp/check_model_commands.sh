@@ -1,0 +1,108 @@
+#!/bin/sh
+# CTest: `kerascpp summary` and `kerascpp predict` on .keras files saved by
+# real Keras (tests/fixtures/saving_keras/models): Keras' summary text, Keras'
+# predictions (to 1e-5), the output files of a two-output model, and the exit
+# codes (0 success, 1 failed run, 2 bad usage) with one line on stderr.
+# Usage: check_model_commands.sh KERASCPP FIXTURES_DIR WORK_DIR
+set -u
+tool=$1
+fixtures=$2/saving_keras/models
+work=$3
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# expect_exit CODE CMD...: runs CMD (stdout and stderr to files), checks the code
+# and, for failures, that stderr holds exactly one line.
+expect_exit() {
+  want=$1
+  shift
+  env -u COLUMNS "$@" </dev/null >"$work/out" 2>"$work/err"
+  got=$?
+  [ "$got" -eq "$want" ] || fail "exit $got (want $want): $*; stderr: $(cat "$work/err")"
+  if [ "$want" -ne 0 ] && [ "$want" -eq "$got" ]; then
+    lines=$(wc -l <"$work/err")
+    [ "$lines" -ge 1 ] || fail "no error message on stderr: $*"
+    if [ "$want" -eq 1 ] && [ "$lines" -ne 1 ]; then
+      fail "$lines stderr lines (want 1): $*"
+    fi
+  fi
+}
+
+# The float32 values of a .npy file (version 1 header), one per line.
+npy_values() {
+  header=$(od -A n -t u2 -j 8 -N 2 "$1" | tr -d ' ')
+  od -A n -v -t f4 -j $((10 + header)) "$1" | tr -s ' ' '\n' | sed '/^$/d'
+}
+
+# same_values GOT.npy WANT.npy: equal counts, |got - want| <= 1e-5 * max(1, |want|).
+same_values() {
+  npy_values "$1" >"$work/got.txt"
+  npy_values "$2" >"$work/want.txt"
+  [ "$(wc -l <"$work/got.txt")" -eq "$(wc -l <"$work/want.txt")" ] || {
+    fail "$1 and $2 hold different numbers of values"
+    return
+  }
+  paste "$work/got.txt" "$work/want.txt" | awk '
+    function abs(v) { return v < 0 ? -v : v }
+    { tol = 1e-5 * (abs($2) > 1 ? abs($2) : 1); if (abs($1 - $2) > tol) { bad++; if (bad < 4) print "  " NR ": " $1 " vs " $2 } }
+    END { exit bad > 0 }' || fail "$1 differs from $2"
+}
+
+# ---- summary ----
+for case in seed2_flatten seed2_functional functional_multi_io_shared nested_functional_in_sequential seed4_tagger_small; do
+  expect_exit 0 "$tool" summary "$fixtures/$case/model.keras"
+  cmp -s "$work/out" "$fixtures/$case/summary.txt" || {
+    fail "summary of $case differs from Keras':"
+    diff "$work/out" "$fixtures/$case/summary.txt" | head -20
+  }
+done
+expect_exit 0 "$tool" summary --line-length 100 "$fixtures/seed2_flatten/model.keras"
+width=$(sed -n 2p "$work/out" | awk '{ print length($0) }')
+[ "$width" -eq 100 ] || fail "--line-length 100 gave a table $width wide"
+expect_exit 0 "$tool" summary --help
+grep -q -- "--line-length" "$work/out" || fail "summary --help does not list --line-length"
+expect_exit 1 "$tool" summary "$work/absent.keras"
+grep -q "absent.keras" "$work/err" || fail "the error does not name the file: $(cat "$work/err")"
+echo "not a zip" >"$work/bad.keras"
+expect_exit 1 "$tool" summary "$work/bad.keras"
+expect_exit 2 "$tool" summary
+expect_exit 2 "$tool" summary --line-length 0 "$fixtures/seed2_flatten/model.keras"
+
+# ---- predict ----
+for case in seed2_flatten seed3_flatten_small seed4_tagger_small nested_sequential_in_functional; do
+  expect_exit 0 "$tool" predict "$fixtures/$case/model.keras" "$fixtures/$case/x_0.npy" -o "$work/$case.npy"
+  same_values "$work/$case.npy" "$fixtures/$case/y_0.npy"
+  grep -q "$work/$case.npy" "$work/out" || fail "predict did not report $work/$case.npy"
+done
+expect_exit 0 "$tool" predict "$fixtures/seed2_flatten/model.keras" "$fixtures/seed2_flatten/x_0.npy" \
+  -o "$work/batch1.npy" --batch-size 1
+same_values "$work/batch1.npy" "$fixtures/seed2_flatten/y_0.npy"
+m=$fixtures/functional_multi_io_shared
+expect_exit 0 "$tool" predict "$m/model.keras" "$m/x_0.npy" "$m/x_1.npy" -o "$work/multi.npy"
+same_values "$work/multi_0.npy" "$m/y_0.npy"
+same_values "$work/multi_1.npy" "$m/y_1.npy"
+[ ! -e "$work/multi.npy" ] || fail "a two-output model wrote multi.npy"
+m=$fixtures/functional_concat_dropout
+expect_exit 0 "$tool" predict "$m/model.keras" "$m/x_0.npy" "$m/x_1.npy" -o "$work/concat.npy"
+same_values "$work/concat.npy" "$m/y_0.npy"
+
+expect_exit 2 "$tool" predict
+expect_exit 2 "$tool" predict "$m/model.keras" "$m/x_0.npy" "$m/x_1.npy"
+expect_exit 2 "$tool" predict "$m/model.keras" "$m/x_0.npy" -o "$work/one.npy"
+expect_exit 2 "$tool" predict "$m/model.keras" "$m/x_0.npy" "$m/x_1.npy" -o "$work/o.npy" --batch-size 0
+expect_exit 1 "$tool" predict "$work/bad.keras" "$m/x_0.npy" -o "$work/o.npy"
+expect_exit 1 "$tool" predict "$fixtures/seed2_flatten/model.keras" "$work/bad.keras" -o "$work/o.npy"
+expect_exit 1 "$tool" predict "$fixtures/seed2_flatten/model.keras" \
+  "$fixtures/seed1_dense_20x5/x_0.npy" -o "$work/o.npy"
+expect_exit 0 "$tool" predict --help
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "all model command checks passed"

@@ -1,0 +1,59 @@
+// kerascpp summary / predict.
+#include "model_commands.hpp"
+
+#include <iostream>
+#include <keras/io/npy.hpp>
+#include <keras/model.hpp>
+#include <keras/saving.hpp>
+
+namespace kerascpp_tool {
+
+int run_summary(const SummaryCommandOptions& options) {
+  // The optimizer's variables count in Keras' summary of a loaded model, so
+  // the model is loaded compiled, as keras.saving.load_model does.
+  const keras::Model model = keras::load_model(options.model);
+  keras::SummaryOptions summary;
+  summary.line_length = options.line_length;
+  summary.expand_nested = options.expand_nested;
+  summary.show_trainable = options.show_trainable;
+  model.summary(std::cout, summary);
+  return 0;
+}
+
+namespace {
+
+// OUT.npy -> OUT_3.npy (OUT -> OUT_3.npy).
+std::string numbered(const std::string& path, std::size_t i) {
+  const std::string suffix = ".npy";
+  const bool has_suffix =
+      path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(),
+                                                   suffix) == 0;
+  const std::string stem = has_suffix ? path.substr(0, path.size() - suffix.size()) : path;
+  return stem + "_" + std::to_string(i) + suffix;
+}
+
+}  // namespace
+
+int run_predict(const PredictCommandOptions& options) {
+  const keras::Model model = keras::load_model(options.model, {.compile = false});
+  const std::size_t wanted = model.inputs().size();
+  if (options.inputs.size() != wanted) {
+    std::cerr << "kerascpp predict: the model takes " << wanted << " input"
+              << (wanted == 1 ? "" : "s") << ", got " << options.inputs.size()
+              << " .npy file" << (options.inputs.size() == 1 ? "" : "s")
+              << "; give one per input, in the model's input order.\n";
+    return 2;
+  }
+  std::vector<keras::Tensor> xs;
+  for (const std::string& path : options.inputs) xs.push_back(keras::io::load_npy(path));
+  const std::vector<keras::Tensor> ys = model.predict(xs, {.batch_size = options.batch_size});
+  for (std::size_t i = 0; i < ys.size(); ++i) {
+    const std::string path = ys.size() == 1 ? options.output : numbered(options.output, i);
+    keras::io::save_npy(path, ys[i]);
+    std::cout << path << " " << ys[i].shape().to_string() << " "
+              << keras::dtype_name(ys[i].dtype()) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace kerascpp_tool
