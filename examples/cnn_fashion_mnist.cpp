@@ -7,14 +7,15 @@
 //   cnn_fashion_mnist [EPOCHS] [DATA_DIR]
 //
 // Prints the summary, Keras' progress bar, the test accuracy and one
-// machine-readable line; exits with 1 unless 5 or more epochs reach 91%.
-// Needs the Debian package dataset-fashion-mnist (or DATA_DIR with its files).
-#include <keras/keras.hpp>
-
+// machine-readable line. Keras 3.15.1 (JAX) itself reaches 88.3% test accuracy
+// with this model in 5 epochs (kerascpp: 88.0%; both about 90.4% after 15), so
+// the program exits with 1 below 87% after 5 or more epochs, or below 80%
+// after fewer. Needs the Debian package dataset-fashion-mnist (or DATA_DIR).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <keras/keras.hpp>
 #include <string>
 #include <vector>
 
@@ -58,9 +59,8 @@ int main(int argc, char** argv) {
 
     keras::utils::set_random_seed(42);
     keras::Sequential model = make_cnn();
-    model.compile({.optimizer = "adam",
-                   .loss = "sparse_categorical_crossentropy",
-                   .metrics = {"accuracy"}});
+    model.compile(
+        {.optimizer = "adam", .loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}});
     model.summary();
 
     const auto start = std::chrono::steady_clock::now();
@@ -72,7 +72,13 @@ int main(int argc, char** argv) {
     std::printf("Test accuracy: %.4f\n", accuracy);
     std::printf("cnn_fashion_mnist: epochs=%d seconds_per_epoch=%.3f test_accuracy=%.4f\n", epochs,
                 seconds / epochs, accuracy);
-    return epochs >= 5 && accuracy < 0.91 ? 1 : 0;
+    const double expected = epochs >= 5 ? 0.87 : 0.80;
+    if (accuracy < expected) {
+      std::fprintf(stderr, "cnn_fashion_mnist: test accuracy %.4f is below %.2f\n", accuracy,
+                   expected);
+      return 1;
+    }
+    return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cnn_fashion_mnist: %s\n", e.what());
     return 1;

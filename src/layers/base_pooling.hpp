@@ -33,8 +33,8 @@ PoolingArgs pooling_args(const std::string& class_name, int rank, PoolMode mode,
   a.rank = rank;
   a.mode = mode;
   a.pool.pool_size = standardize_tuple(class_name, pool_size, rank, "pool_size");
-  a.pool.strides = o.strides ? standardize_tuple(class_name, *o.strides, rank, "strides")
-                             : a.pool.pool_size;
+  a.pool.strides = o.strides.empty() ? a.pool.pool_size
+                                     : standardize_tuple(class_name, o.strides, rank, "strides");
   a.pool.padding = standardize_padding(class_name, o.padding);
   a.pool.data_format = standardize_data_format(class_name, o.data_format);
   a.name = o.name;
@@ -47,7 +47,7 @@ template <class Options>
 Options pooling_options_from_config(const LayerConfig& c) {
   const auto common = c.common();
   Options o;
-  o.strides = optional_tuple_field(c, "strides");
+  o.strides = optional_tuple_field(c, "strides").value_or(IntTuple());
   o.padding = c.string("padding", "valid");
   o.data_format = c.string("data_format", "channels_last");
   o.name = common.name;

@@ -11,7 +11,7 @@ Conv1D::Conv1D(std::int64_t filters, IntTuple kernel_size, Conv1DOptions options
 
 std::shared_ptr<LayerImpl> conv1d_from_config(const LayerConfig& c) {
   return Conv1D(c.integer("filters"), tuple_field(c, "kernel_size"),
-            base_conv_options_from_config<Conv1DOptions>(c))
+                base_conv_options_from_config<Conv1DOptions>(c))
       .ptr();
 }
 

@@ -11,7 +11,7 @@ Conv2D::Conv2D(std::int64_t filters, IntTuple kernel_size, Conv2DOptions options
 
 std::shared_ptr<LayerImpl> conv2d_from_config(const LayerConfig& c) {
   return Conv2D(c.integer("filters"), tuple_field(c, "kernel_size"),
-            base_conv_options_from_config<Conv2DOptions>(c))
+                base_conv_options_from_config<Conv2DOptions>(c))
       .ptr();
 }
 

@@ -30,9 +30,9 @@ class Conv2DTransposeImpl : public ConvLayerImpl {
     check_single(*this, input_shapes.size());
     const std::int64_t channels = build_channels(input_shapes[0]);
     const Conv2DTransposeOptions& o = a_.options;
-    kernel_ = add_weight("kernel",
-                         Shape{a_.kernel_size[0], a_.kernel_size[1], a_.filters, channels},
-                         o.kernel_initializer, o.kernel_regularizer, o.kernel_constraint);
+    kernel_ =
+        add_weight("kernel", Shape{a_.kernel_size[0], a_.kernel_size[1], a_.filters, channels},
+                   o.kernel_initializer, o.kernel_regularizer, o.kernel_constraint);
     if (o.use_bias) {
       bias_ = add_weight("bias", Shape{a_.filters}, o.bias_initializer, o.bias_regularizer,
                          o.bias_constraint);
@@ -52,8 +52,7 @@ class Conv2DTransposeImpl : public ConvLayerImpl {
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());
     check_input(input_shapes[0]);
-    return {ops::conv_transpose_output_shape(input_shapes[0], a_.kernel_size, a_.filters,
-                                             a_.conv)};
+    return {ops::conv_transpose_output_shape(input_shapes[0], a_.kernel_size, a_.filters, a_.conv)};
   }
 
  private:
@@ -68,8 +67,10 @@ Conv2DTranspose::Conv2DTranspose(std::int64_t filters, IntTuple kernel_size,
                                  Conv2DTransposeOptions options) {
   const std::string name = "Conv2DTranspose";
   if (filters <= 0) {
-    throw Error(name + ": invalid value for argument `filters`. Expected a strictly positive "
-                "value. Received filters=" + std::to_string(filters) + ".");
+    throw Error(name +
+                ": invalid value for argument `filters`. Expected a strictly positive "
+                "value. Received filters=" +
+                std::to_string(filters) + ".");
   }
   TransposeArgs a;
   a.filters = filters;
@@ -78,13 +79,15 @@ Conv2DTranspose::Conv2DTranspose(std::int64_t filters, IntTuple kernel_size,
   a.conv.dilation_rate = standardize_tuple(name, options.dilation_rate, 2, "dilation_rate");
   a.conv.padding = standardize_padding(name, options.padding);
   a.conv.data_format = standardize_data_format(name, options.data_format);
-  if (options.output_padding) {
+  if (!options.output_padding.empty()) {
     a.conv.output_padding =
-        standardize_tuple(name, *options.output_padding, 2, "output_padding", true);
+        standardize_tuple(name, options.output_padding, 2, "output_padding", true);
     for (int i = 0; i < 2; ++i) {
       if (a.conv.output_padding[i] >= a.conv.strides[i]) {
-        throw Error(name + ": `output_padding` must be strictly less than `strides` for all "
-                    "dimensions. At dimension " + std::to_string(i) + ", `output_padding` is " +
+        throw Error(name +
+                    ": `output_padding` must be strictly less than `strides` for all "
+                    "dimensions. At dimension " +
+                    std::to_string(i) + ", `output_padding` is " +
                     std::to_string(a.conv.output_padding[i]) + " but `strides` is " +
                     std::to_string(a.conv.strides[i]) + ".");
       }
@@ -103,7 +106,7 @@ std::shared_ptr<LayerImpl> conv2d_transpose_from_config(const LayerConfig& c) {
              c.integer("filters"), tuple_field(c, "kernel_size"),
              {.strides = tuple_field(c, "strides", 1),
               .padding = c.string("padding", "valid"),
-              .output_padding = optional_tuple_field(c, "output_padding"),
+              .output_padding = optional_tuple_field(c, "output_padding").value_or(IntTuple()),
               .data_format = c.string("data_format", "channels_last"),
               .dilation_rate = tuple_field(c, "dilation_rate", 1),
               .activation = c.activation("activation"),

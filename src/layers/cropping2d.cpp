@@ -64,7 +64,8 @@ class Cropping2DImpl : public LayerImpl {
     for (int i = 0; i < 2; ++i) {
       const std::int64_t size = s[h_axis + i];
       if (size != None && cropping_.values[i][0] + cropping_.values[i][1] >= size) {
-        throw Error(describe() + ": values in `cropping` argument should be smaller than the "
+        throw Error(describe() +
+                    ": values in `cropping` argument should be smaller than the "
                     "corresponding spatial dimension of the input. Received: input_shape=" +
                     s.to_string() + ", cropping=" + format_cropping(cropping_) + ".");
       }
@@ -84,10 +85,9 @@ Cropping2D::Cropping2D(Cropping2DOptions options) {
                   format_cropping(options.cropping) + ".");
     }
   }
-  const bool first =
-      standardize_data_format("Cropping2D", options.data_format) == "channels_first";
-  impl_ = std::make_shared<Cropping2DImpl>(options.cropping, first, options.name,
-                                           options.trainable);
+  const bool first = standardize_data_format("Cropping2D", options.data_format) == "channels_first";
+  impl_ =
+      std::make_shared<Cropping2DImpl>(options.cropping, first, options.name, options.trainable);
 }
 
 std::shared_ptr<LayerImpl> cropping2d_from_config(const LayerConfig& c) {

@@ -31,8 +31,7 @@ class DepthwiseConv2DImpl : public ConvLayerImpl {
     const DepthwiseConv2DOptions& o = a_.options;
     const std::int64_t m = o.depth_multiplier;
     kernel_ = add_weight("kernel", Shape{a_.kernel_size[0], a_.kernel_size[1], channels, m},
-                         o.depthwise_initializer, o.depthwise_regularizer,
-                         o.depthwise_constraint);
+                         o.depthwise_initializer, o.depthwise_regularizer, o.depthwise_constraint);
     if (o.use_bias) {
       bias_ = add_weight("bias", Shape{channels * m}, o.bias_initializer, o.bias_regularizer,
                          o.bias_constraint);
@@ -54,8 +53,7 @@ class DepthwiseConv2DImpl : public ConvLayerImpl {
     const Shape& shape = input_shapes[0];
     check_input(shape);
     const std::int64_t channels = channel_dim(shape, channels_first_);
-    const std::int64_t filters =
-        channels == None ? None : channels * a_.options.depth_multiplier;
+    const std::int64_t filters = channels == None ? None : channels * a_.options.depth_multiplier;
     return {ops::conv_output_shape(describe(), shape, a_.kernel_size, filters, a_.conv)};
   }
 
@@ -70,7 +68,8 @@ class DepthwiseConv2DImpl : public ConvLayerImpl {
 DepthwiseConv2D::DepthwiseConv2D(IntTuple kernel_size, DepthwiseConv2DOptions options) {
   const std::string name = "DepthwiseConv2D";
   if (options.depth_multiplier <= 0) {
-    throw Error(name + ": invalid value for argument `depth_multiplier`. Expected a strictly "
+    throw Error(name +
+                ": invalid value for argument `depth_multiplier`. Expected a strictly "
                 "positive value. Received depth_multiplier=" +
                 std::to_string(options.depth_multiplier) + ".");
   }

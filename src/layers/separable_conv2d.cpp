@@ -31,13 +31,12 @@ class SeparableConv2DImpl : public ConvLayerImpl {
     compute_output_shape(input_shapes);  // the output must not be empty
     const SeparableConv2DOptions& o = a_.options;
     const std::int64_t m = o.depth_multiplier;
-    depthwise_ = add_weight("depthwise_kernel",
-                            Shape{a_.kernel_size[0], a_.kernel_size[1], channels, m},
-                            o.depthwise_initializer, o.depthwise_regularizer,
-                            o.depthwise_constraint);
-    pointwise_ = add_weight("pointwise_kernel", Shape{1, 1, channels * m, a_.filters},
-                            o.pointwise_initializer, o.pointwise_regularizer,
-                            o.pointwise_constraint);
+    depthwise_ =
+        add_weight("depthwise_kernel", Shape{a_.kernel_size[0], a_.kernel_size[1], channels, m},
+                   o.depthwise_initializer, o.depthwise_regularizer, o.depthwise_constraint);
+    pointwise_ =
+        add_weight("pointwise_kernel", Shape{1, 1, channels * m, a_.filters},
+                   o.pointwise_initializer, o.pointwise_regularizer, o.pointwise_constraint);
     if (o.use_bias) {
       bias_ = add_weight("bias", Shape{a_.filters}, o.bias_initializer, o.bias_regularizer,
                          o.bias_constraint);
@@ -60,8 +59,8 @@ class SeparableConv2DImpl : public ConvLayerImpl {
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());
     check_input(input_shapes[0]);
-    return {ops::conv_output_shape(describe(), input_shapes[0], a_.kernel_size, a_.filters,
-                                   a_.conv)};
+    return {
+        ops::conv_output_shape(describe(), input_shapes[0], a_.kernel_size, a_.filters, a_.conv)};
   }
 
  private:
@@ -77,13 +76,16 @@ SeparableConv2D::SeparableConv2D(std::int64_t filters, IntTuple kernel_size,
                                  SeparableConv2DOptions options) {
   const std::string name = "SeparableConv2D";
   if (options.depth_multiplier <= 0) {
-    throw Error(name + ": invalid value for argument `depth_multiplier`. Expected a strictly "
+    throw Error(name +
+                ": invalid value for argument `depth_multiplier`. Expected a strictly "
                 "positive value. Received depth_multiplier=" +
                 std::to_string(options.depth_multiplier) + ".");
   }
   if (filters <= 0) {
-    throw Error(name + ": invalid value for argument `filters`. Expected a strictly positive "
-                "value. Received filters=" + std::to_string(filters) + ".");
+    throw Error(name +
+                ": invalid value for argument `filters`. Expected a strictly positive "
+                "value. Received filters=" +
+                std::to_string(filters) + ".");
   }
   SeparableArgs a;
   a.filters = filters;

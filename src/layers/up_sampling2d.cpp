@@ -25,7 +25,9 @@ Tensor bilinear_weights(std::int64_t in, std::int64_t factor, DType dtype) {
     const double src = (static_cast<double>(o) + 0.5) / static_cast<double>(factor) - 0.5;
     const double lo = std::floor(src);
     const double frac = src - lo;
-    const auto clamp = [in](std::int64_t i) { return std::min(std::max<std::int64_t>(i, 0), in - 1); };
+    const auto clamp = [in](std::int64_t i) {
+      return std::min(std::max<std::int64_t>(i, 0), in - 1);
+    };
     const std::int64_t i0 = clamp(static_cast<std::int64_t>(lo));
     const std::int64_t i1 = clamp(static_cast<std::int64_t>(lo) + 1);
     w[static_cast<std::size_t>(o * in + i0)] += 1.0 - frac;
@@ -100,8 +102,10 @@ UpSampling2D::UpSampling2D(UpSampling2DOptions options) {
   std::transform(interpolation.begin(), interpolation.end(), interpolation.begin(),
                  [](unsigned char ch) { return std::tolower(ch); });
   if (interpolation != "nearest" && interpolation != "bilinear") {
-    throw Error(name + ": interpolation must be \"nearest\" or \"bilinear\" (kerascpp has these "
-                "two of Keras' methods), got \"" + options.interpolation + "\".");
+    throw Error(name +
+                ": interpolation must be \"nearest\" or \"bilinear\" (kerascpp has these "
+                "two of Keras' methods), got \"" +
+                options.interpolation + "\".");
   }
   impl_ = std::make_shared<UpSampling2DImpl>(std::move(size), first, interpolation, options.name,
                                              options.trainable);

@@ -75,8 +75,8 @@ ZeroPadding2D::ZeroPadding2D(ZeroPadding2DOptions options) {
   }
   const bool first =
       standardize_data_format("ZeroPadding2D", options.data_format) == "channels_first";
-  impl_ = std::make_shared<ZeroPadding2DImpl>(options.padding, first, options.name,
-                                              options.trainable);
+  impl_ =
+      std::make_shared<ZeroPadding2DImpl>(options.padding, first, options.name, options.trainable);
 }
 
 std::shared_ptr<LayerImpl> zero_padding2d_from_config(const LayerConfig& c) {

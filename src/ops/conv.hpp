@@ -34,14 +34,13 @@ struct AxisWindow {
   std::int64_t pad_before = 0;
 };
 AxisWindow conv_axis_window(const std::string& op, std::int64_t size, std::int64_t kernel,
-                            std::int64_t stride, std::int64_t dilation,
-                            const std::string& padding);
+                            std::int64_t stride, std::int64_t dilation, const std::string& padding);
 // The output length of one axis of a transposed convolution (Keras'
 // compute_conv_transpose_output_shape) and where the first input lands.
 // output_padding < 0 means None.
-AxisWindow conv_transpose_axis_window(std::int64_t size, std::int64_t kernel,
-                                      std::int64_t stride, std::int64_t dilation,
-                                      const std::string& padding, std::int64_t output_padding);
+AxisWindow conv_transpose_axis_window(std::int64_t size, std::int64_t kernel, std::int64_t stride,
+                                      std::int64_t dilation, const std::string& padding,
+                                      std::int64_t output_padding);
 
 // ---- the fused NHWC ops (x of rank 4) ----
 
@@ -58,11 +57,11 @@ Tensor conv2d_transpose_nhwc(const Tensor& x, const Tensor& kernel, const Tensor
 // ---- Keras' arguments: inputs of rank 3 (1-D) or 4 (2-D) ----
 
 struct ConvArgs {
-  std::vector<std::int64_t> strides = {1};        // one value: every spatial axis
-  std::string padding = "valid";                  // "valid", "same", "causal" (1-D)
+  std::vector<std::int64_t> strides = {1};  // one value: every spatial axis
+  std::string padding = "valid";            // "valid", "same", "causal" (1-D)
   std::string data_format = "channels_last";
   std::vector<std::int64_t> dilation_rate = {1};
-  std::vector<std::int64_t> output_padding;       // transposed convolutions; empty: None
+  std::vector<std::int64_t> output_padding;  // transposed convolutions; empty: None
 };
 
 // What each op is called in error messages ("Conv2D \"conv2d\"", "ops.conv").

@@ -31,8 +31,8 @@ struct PoolAxis {
 // One spatial axis: "valid" keeps whole windows; "same" gives ceil(size /
 // stride) windows with the total padding split as JAX's reduce_window does
 // (the extra one after).
-PoolAxis pool_axis(const std::string& op, std::int64_t size, std::int64_t pool,
-                   std::int64_t stride, const std::string& padding) {
+PoolAxis pool_axis(const std::string& op, std::int64_t size, std::int64_t pool, std::int64_t stride,
+                   const std::string& padding) {
   if (padding == "valid") {
     const std::int64_t out = floor_div(size - pool, stride) + 1;
     if (out <= 0) {
@@ -114,9 +114,8 @@ Tensor max_pool_nhwc(const std::string& op, const Tensor& x, const cpu::PoolShap
 
 Tensor average_pool_nhwc(const Tensor& x, const cpu::PoolShape& s) {
   Tensor y = Tensor::empty(Shape{s.batch, s.out_h, s.out_w, s.channels}, x.dtype());
-  visit_float(x.dtype(), "average_pool", [&]<class T>() {
-    cpu::average_pool2d_forward(s, x.data<T>(), y.data<T>());
-  });
+  visit_float(x.dtype(), "average_pool",
+              [&]<class T>() { cpu::average_pool2d_forward(s, x.data<T>(), y.data<T>()); });
   if (autodiff::is_recording()) {
     const Shape in_shape = x.shape();
     const DType dtype = x.dtype();
@@ -151,8 +150,9 @@ Tensor max_pool_nd(const std::string& op, const Tensor& x, const PoolArgs& args)
 }
 
 Tensor average_pool_nd(const std::string& op, const Tensor& x, const PoolArgs& args) {
-  return pool_nd(op, x, args,
-                 [](const Tensor& xt, const cpu::PoolShape& s) { return average_pool_nhwc(xt, s); });
+  return pool_nd(op, x, args, [](const Tensor& xt, const cpu::PoolShape& s) {
+    return average_pool_nhwc(xt, s);
+  });
 }
 
 Shape pool_output_shape(const std::string& op, const Shape& input, const PoolArgs& args) {
@@ -173,17 +173,17 @@ Shape pool_output_shape(const std::string& op, const Shape& input, const PoolArg
 Tensor max_pool(const Tensor& inputs, const std::vector<std::int64_t>& pool_size,
                 const std::vector<std::int64_t>& strides, const std::string& padding,
                 const std::string& data_format) {
-  return max_pool_nd("ops.max_pool", inputs,
-                     {.pool_size = pool_size, .strides = strides, .padding = padding,
-                      .data_format = data_format});
+  return max_pool_nd(
+      "ops.max_pool", inputs,
+      {.pool_size = pool_size, .strides = strides, .padding = padding, .data_format = data_format});
 }
 
 Tensor average_pool(const Tensor& inputs, const std::vector<std::int64_t>& pool_size,
                     const std::vector<std::int64_t>& strides, const std::string& padding,
                     const std::string& data_format) {
-  return average_pool_nd("ops.average_pool", inputs,
-                         {.pool_size = pool_size, .strides = strides, .padding = padding,
-                          .data_format = data_format});
+  return average_pool_nd(
+      "ops.average_pool", inputs,
+      {.pool_size = pool_size, .strides = strides, .padding = padding, .data_format = data_format});
 }
 
 }  // namespace keras::ops

@@ -81,8 +81,7 @@ TEST_P(ConvStructure, LayersShapesAndParameterCounts) {
     const auto nodes = layers[i].impl().inbound_nodes();
     ASSERT_FALSE(nodes.empty()) << e["name"];
     ASSERT_EQ(nodes.back()->output_shapes.size(), 1u) << e["name"];
-    EXPECT_EQ(nodes.back()->output_shapes[0], ct::shape_from_json(e["output_shape"]))
-        << e["name"];
+    EXPECT_EQ(nodes.back()->output_shapes[0], ct::shape_from_json(e["output_shape"])) << e["name"];
   }
   ASSERT_EQ(model_->outputs().size(), 1u);
   EXPECT_EQ(model_->outputs()[0].shape(), ct::shape_from_json(info_["output_shape"]));

@@ -33,8 +33,7 @@ void expect_near_all(const std::vector<T>& got, const std::vector<T>& want, doub
   for (std::size_t i = 0; i < got.size(); ++i) {
     const double err = std::abs(static_cast<double>(got[i]) - static_cast<double>(want[i]));
     if (err > tol * (1.0 + std::abs(static_cast<double>(want[i]))) && bad++ < 5) {
-      ADD_FAILURE() << what << " element " << i << ": fast " << got[i] << ", reference "
-                    << want[i];
+      ADD_FAILURE() << what << " element " << i << ": fast " << got[i] << ", reference " << want[i];
     }
   }
 }
@@ -115,8 +114,7 @@ void check_conv(const ConvCase& c, double tol) {
   std::vector<T> dx(static_cast<std::size_t>(s.input_size()), T(7)), dx_ref(dx.size());
   conv2d_backward_data(s, dy.data(), k.data(), dx.data());
   reference_conv2d_backward_data(s, dy.data(), k.data(), dx_ref.data());
-  expect_near_all(dx, dx_ref, scaled(c.kh * c.kw * c.out_c / c.groups),
-                  c.label + " backward data");
+  expect_near_all(dx, dx_ref, scaled(c.kh * c.kw * c.out_c / c.groups), c.label + " backward data");
 
   std::vector<T> dk(static_cast<std::size_t>(s.kernel_size()), T(7)), dk_ref(dk.size());
   conv2d_backward_filter(s, x.data(), dy.data(), dk.data());

@@ -21,8 +21,8 @@ TEST(AveragePooling1D, ValidAndSame) {
 }
 
 TEST(AveragePooling1D, ChannelsFirstAndErrors) {
-  const AveragePooling1D pool(4, {.strides = IntTuple(3), .padding = "same",
-                                  .data_format = "channels_first"});
+  const AveragePooling1D pool(
+      4, {.strides = IntTuple(3), .padding = "same", .data_format = "channels_first"});
   EXPECT_EQ(pool.compute_output_shape(Shape{None, 3, 8}), (Shape{None, 3, 3}));
   EXPECT_THROW(AveragePooling1D(0), Error);
   EXPECT_THROW(AveragePooling1D(2, {.padding = "causal"}), Error);

@@ -38,10 +38,11 @@ TEST(AveragePooling2D, GradientSpreadsOverEachWindow) {
 }
 
 TEST(AveragePooling2D, ChannelsFirstAndErrors) {
-  EXPECT_EQ(AveragePooling2D({2, 3}, {.strides = IntTuple{1, 2}, .padding = "same",
-                                      .data_format = "channels_first"})
-                .compute_output_shape(Shape{None, 3, 6, 7}),
-            (Shape{None, 3, 6, 4}));
+  EXPECT_EQ(
+      AveragePooling2D(
+          {2, 3}, {.strides = IntTuple{1, 2}, .padding = "same", .data_format = "channels_first"})
+          .compute_output_shape(Shape{None, 3, 6, 7}),
+      (Shape{None, 3, 6, 4}));
   EXPECT_THROW(AveragePooling2D({2, 2, 2}), Error);
   EXPECT_THROW(AveragePooling2D(2, {.data_format = "NCHW"}), Error);
 }

@@ -21,11 +21,12 @@ TEST(Conv1D, ShapesWeightsAndParameterCounts) {
   conv.impl().maybe_build({Shape{None, 10, 4}});
   EXPECT_EQ(conv.count_params(), 3 * 4 * 8 + 8);
   EXPECT_EQ(conv.weights()[0].shape(), (Shape{3, 4, 8}));
-  EXPECT_EQ(Conv1D(4, 4, {.strides = 2, .padding = "same"}).compute_output_shape(Shape{None, 11, 3}),
-            (Shape{None, 6, 4}));
-  EXPECT_EQ(Conv1D(3, 2, {.strides = 3, .padding = "causal"})
-                .compute_output_shape(Shape{None, 10, 2}),
-            (Shape{None, 4, 3}));
+  EXPECT_EQ(
+      Conv1D(4, 4, {.strides = 2, .padding = "same"}).compute_output_shape(Shape{None, 11, 3}),
+      (Shape{None, 6, 4}));
+  EXPECT_EQ(
+      Conv1D(3, 2, {.strides = 3, .padding = "causal"}).compute_output_shape(Shape{None, 10, 2}),
+      (Shape{None, 4, 3}));
   EXPECT_EQ(Conv1D(4, 3, {.data_format = "channels_first"}).compute_output_shape(Shape{2, 3, 10}),
             (Shape{2, 4, 8}));
 }
@@ -61,8 +62,9 @@ TEST(Conv1D, Errors) {
   EXPECT_NE(error_message([] { Conv1D(4, {3, 3}); }).find("kernel_size"), std::string::npos);
   EXPECT_NE(error_message([] { Conv1D(4, 3, {.padding = "full"}); }).find("causal"),
             std::string::npos);
-  EXPECT_NE(error_message([] { Conv1D(4, 3).compute_output_shape(Shape{None, 5, 5, 3}); })
-                .find("rank 3"),
+  EXPECT_NE(error_message([] {
+              Conv1D(4, 3).compute_output_shape(Shape{None, 5, 5, 3});
+            }).find("rank 3"),
             std::string::npos);
 }
 

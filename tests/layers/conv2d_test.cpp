@@ -40,8 +40,7 @@ TEST(Conv2D, OutputShapesForEachOption) {
   EXPECT_EQ(Conv2D(4, 3, {.strides = 2, .data_format = "channels_first"})
                 .compute_output_shape(Shape{None, 3, 7, 6}),
             (Shape{None, 4, 3, 2}));
-  EXPECT_EQ(Conv2D(4, 3).compute_output_shape(Shape{None, None, 6, 3}),
-            (Shape{None, None, 4, 4}));
+  EXPECT_EQ(Conv2D(4, 3).compute_output_shape(Shape{None, None, 6, 3}), (Shape{None, None, 4, 4}));
   EXPECT_EQ(Conv2D(4, 3, {.padding = "SAME"}).compute_output_shape(Shape{2, 5, 5, 3}),
             (Shape{2, 5, 5, 4}));  // padding is case-insensitive, as Keras
 }
@@ -100,9 +99,9 @@ TEST(Conv2D, ErrorsNameTheProblem) {
   EXPECT_NE(error_message([] { Conv2D(5, 3, {.groups = 2}); }).find("divisible"),
             std::string::npos);
   EXPECT_NE(error_message([] { Conv2D(4, {3, 3, 3}); }).find("kernel_size"), std::string::npos);
-  EXPECT_NE(error_message([] { Conv2D(4, 3, {.strides = 2, .dilation_rate = 2}); })
-                .find("dilation_rate"),
-            std::string::npos);
+  EXPECT_NE(
+      error_message([] { Conv2D(4, 3, {.strides = 2, .dilation_rate = 2}); }).find("dilation_rate"),
+      std::string::npos);
   EXPECT_NE(error_message([] { Conv2D(4, 3, {.padding = "causal"}); }).find("padding"),
             std::string::npos);
   EXPECT_NE(error_message([] { Conv2D(4, 3, {.data_format = "nhwc"}); }).find("data_format"),
@@ -111,17 +110,23 @@ TEST(Conv2D, ErrorsNameTheProblem) {
 
   const Conv2D conv(4, 3);
   // Rank, too-small inputs, and channels other than the built ones.
-  EXPECT_NE(error_message([&] { conv.compute_output_shape(Shape{None, 5, 3}); }).find("rank 4"),
+  EXPECT_NE(error_message([&] {
+              conv.compute_output_shape(Shape{None, 5, 3});
+            }).find("rank 4"),
             std::string::npos);
-  EXPECT_NE(error_message([&] { conv.compute_output_shape(Shape{None, 2, 5, 3}); })
-                .find("zero or negative"),
+  EXPECT_NE(error_message([&] {
+              conv.compute_output_shape(Shape{None, 2, 5, 3});
+            }).find("zero or negative"),
             std::string::npos);
   conv.impl().maybe_build({Shape{None, 5, 5, 3}});
-  EXPECT_NE(error_message([&] { conv(Tensor::zeros(Shape{1, 5, 5, 2})); }).find("3 channels"),
+  EXPECT_NE(error_message([&] {
+              conv(Tensor::zeros(Shape{1, 5, 5, 2}));
+            }).find("3 channels"),
             std::string::npos);
   const Conv2D grouped(4, 3, {.groups = 2});
-  EXPECT_NE(error_message([&] { grouped.impl().maybe_build({Shape{None, 5, 5, 3}}); })
-                .find("groups"),
+  EXPECT_NE(error_message([&] {
+              grouped.impl().maybe_build({Shape{None, 5, 5, 3}});
+            }).find("groups"),
             std::string::npos);
 }
 

@@ -33,8 +33,8 @@ TEST(Conv2DTranspose, ShapesAndWeights) {
   EXPECT_EQ(Conv2DTranspose(3, 3, {.strides = 2, .output_padding = 1})
                 .compute_output_shape(Shape{None, 3, 4, 2}),
             (Shape{None, 8, 10, 3}));
-  EXPECT_EQ(Conv2DTranspose(3, {4, 3}, {.strides = {3, 2}, .padding = "same",
-                                        .output_padding = IntTuple{1, 0}})
+  EXPECT_EQ(Conv2DTranspose(
+                3, {4, 3}, {.strides = {3, 2}, .padding = "same", .output_padding = IntTuple{1, 0}})
                 .compute_output_shape(Shape{None, 3, 4, 2}),
             (Shape{None, 7, 7, 3}));
   EXPECT_EQ(Conv2DTranspose(2, 2, {.strides = 2, .data_format = "channels_first"})
@@ -59,8 +59,9 @@ TEST(Conv2DTranspose, IsTheAdjointOfConv2D) {
 }
 
 TEST(Conv2DTranspose, Errors) {
-  EXPECT_NE(error_message([] { Conv2DTranspose(2, 3, {.strides = 2, .output_padding = 2}); })
-                .find("output_padding"),
+  EXPECT_NE(error_message([] {
+              Conv2DTranspose(2, 3, {.strides = 2, .output_padding = 2});
+            }).find("output_padding"),
             std::string::npos);
   EXPECT_NE(error_message([] { Conv2DTranspose(0, 3); }).find("filters"), std::string::npos);
   EXPECT_NE(error_message([] { Conv2DTranspose(2, 3, {.padding = "causal"}); }).find("padding"),

@@ -36,9 +36,9 @@ TEST(DepthwiseConv2D, EachChannelHasItsOwnFilters) {
 }
 
 TEST(DepthwiseConv2D, Errors) {
-  EXPECT_NE(error_message([] { DepthwiseConv2D(3, {.depth_multiplier = 0}); })
-                .find("depth_multiplier"),
-            std::string::npos);
+  EXPECT_NE(
+      error_message([] { DepthwiseConv2D(3, {.depth_multiplier = 0}); }).find("depth_multiplier"),
+      std::string::npos);
   EXPECT_THROW(DepthwiseConv2D(3).compute_output_shape(Shape{None, 2, 5, 3}), Error);
 }
 

@@ -21,8 +21,8 @@ TEST(MaxPooling1D, DefaultsAndValues) {
 TEST(MaxPooling1D, SameStridesAndChannelsFirst) {
   const MaxPooling1D same({.pool_size = 3, .strides = IntTuple(2), .padding = "same"});
   EXPECT_EQ(same.compute_output_shape(Shape{None, 10, 3}), (Shape{None, 5, 3}));
-  const MaxPooling1D first({.pool_size = 2, .strides = IntTuple(1),
-                            .data_format = "channels_first"});
+  const MaxPooling1D first(
+      {.pool_size = 2, .strides = IntTuple(1), .data_format = "channels_first"});
   // (batch, channels=2, steps=3)
   EXPECT_EQ(first(Tensor({1, 2, 3}, {1, 5, 2, 0, -1, 4})).to_vector<float>(),
             (std::vector<float>{5, 5, 0, 4}));

@@ -64,8 +64,9 @@ TEST(MaxPooling2D, Errors) {
   EXPECT_THROW(MaxPooling2D({.pool_size = 0}), Error);
   EXPECT_THROW(MaxPooling2D({.padding = "full"}), Error);
   EXPECT_THROW(MaxPooling2D().compute_output_shape(Shape{None, 4, 4}), Error);
-  EXPECT_NE(testing::error_message([] { MaxPooling2D({.pool_size = 5})(kImage); })
-                .find("zero or negative"),
+  EXPECT_NE(testing::error_message([] {
+              MaxPooling2D({.pool_size = 5})(kImage);
+            }).find("zero or negative"),
             std::string::npos);
 }
 

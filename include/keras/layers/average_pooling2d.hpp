@@ -4,7 +4,6 @@
 // (batch, new_h, new_w, channels). padding "valid" keeps whole windows only;
 // "same" gives ceil(size / strides) windows, the extra padding after, left out
 // of each window's count (as Keras). No weights.
-#include <optional>
 #include <string>
 
 #include "keras/layer.hpp"
@@ -13,7 +12,7 @@
 namespace keras::layers {
 
 struct AveragePooling2DOptions {
-  std::optional<IntTuple> strides;  // unset: pool_size
+  IntTuple strides;  // empty (Keras' None): pool_size
   std::string padding = "valid";
   std::string data_format = "channels_last";  // or "channels_first"
   std::string name;

@@ -9,7 +9,6 @@
 // "valid" (h - 1) * strides + kernel + output_padding, "same"
 // (h - 1) * strides + kernel % 2 + output_padding (kernel dilated).
 #include <cstdint>
-#include <optional>
 #include <string>
 
 #include "keras/layer.hpp"
@@ -20,7 +19,7 @@ namespace keras::layers {
 struct Conv2DTransposeOptions {
   IntTuple strides = 1;
   std::string padding = "valid";
-  std::optional<IntTuple> output_padding;  // unset: Keras' None
+  IntTuple output_padding;  // empty: Keras' None
   std::string data_format = "channels_last";
   IntTuple dilation_rate = 1;
   std::string activation = "linear";

@@ -10,7 +10,7 @@ namespace keras::layers {
 
 struct GlobalAveragePooling1DOptions {
   std::string data_format = "channels_last";  // or "channels_first"
-  bool keepdims = false;  // keep the spatial axes, with size 1
+  bool keepdims = false;                      // keep the spatial axes, with size 1
   std::string name;
   bool trainable = true;
 };

@@ -6,16 +6,20 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace keras::layers {
 
 // 3 means 3 along every spatial axis; {3, 1} gives each axis its own value.
+// Empty (IntTuple() or {}) stands for Keras' None where an argument may be None.
 struct IntTuple {
   std::vector<std::int64_t> values;
-  IntTuple(std::int64_t value) : values{value} {}                          // NOLINT: as Keras' int
-  IntTuple(std::initializer_list<std::int64_t> list) : values(list) {}     // NOLINT
+  IntTuple() = default;
+  IntTuple(std::int64_t value) : values{value} {}                       // NOLINT: as Keras' int
+  IntTuple(std::initializer_list<std::int64_t> list) : values(list) {}  // NOLINT
   explicit IntTuple(std::vector<std::int64_t> list) : values(std::move(list)) {}
+  bool empty() const { return values.empty(); }
 };
 
 // ((top, bottom), (left, right)): 1 is ((1, 1), (1, 1)), {1, 2} is

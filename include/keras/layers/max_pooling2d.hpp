@@ -5,7 +5,6 @@
 // down). padding "valid" keeps whole windows only; "same" gives ceil(size /
 // strides) windows, the extra padding after; padding never wins a maximum. No
 // weights.
-#include <optional>
 #include <string>
 
 #include "keras/layer.hpp"
@@ -15,7 +14,7 @@ namespace keras::layers {
 
 struct MaxPooling2DOptions {
   IntTuple pool_size = {2, 2};
-  std::optional<IntTuple> strides;  // unset: pool_size
+  IntTuple strides;  // empty (Keras' None): pool_size
   std::string padding = "valid";
   std::string data_format = "channels_last";  // or "channels_first"
   std::string name;

@@ -20,48 +20,22 @@
 #include <type_traits>
 #include <vector>
 
+#include "backend/cpu/conv_common.hpp"
+#include "backend/cpu/conv_depthwise.hpp"
 #include "backend/cpu/conv_onednn.hpp"
 #include "backend/cpu/gemm.hpp"
 #include "backend/cpu/parallel.hpp"
 
 namespace keras::backend::cpu {
 
+using conv_detail::apply_epilogue;
+using conv_detail::for_image_ranges;
+using conv_detail::thread_buffer;
+
 namespace {
 
 // Values in one thread's patch buffer: 1 MiB of float, half a Zen 4 L2.
 constexpr std::int64_t kPatchElements = std::int64_t{1} << 18;
-
-template <class T>
-T* thread_buffer(std::int64_t size) {
-  thread_local std::vector<T> buffer;
-  if (static_cast<std::int64_t>(buffer.size()) < size) buffer.resize(static_cast<std::size_t>(size));
-  return buffer.data();
-}
-
-// Runs body(thread, first_image, end_image) over the images, one contiguous
-// range per thread; returns how many threads ran (ranges are numbered from 0).
-// Small problems and calls from inside a parallel region run on one thread.
-template <class Body>
-int for_image_ranges(std::int64_t batch, std::int64_t work_per_image, Body&& body) {
-  int threads = max_threads();
-  if (omp_in_parallel() || batch * work_per_image < kParallelWork) threads = 1;
-  threads = static_cast<int>(std::min<std::int64_t>(threads, batch));
-  if (threads <= 1) {
-    body(0, std::int64_t{0}, batch);
-    return 1;
-  }
-  int team = 1;
-#pragma omp parallel num_threads(threads)
-  {
-    const std::int64_t t = omp_get_thread_num();
-    const std::int64_t parts = omp_get_num_threads();
-    if (t == 0) team = static_cast<int>(parts);
-    const std::int64_t begin = batch * t / parts;
-    const std::int64_t end = batch * (t + 1) / parts;
-    if (begin < end) body(static_cast<int>(t), begin, end);
-  }
-  return team;
-}
 
 // The patch of every output pixel is the input itself (1x1 kernel, stride 1,
 // no padding, one group): no im2col needed.
@@ -127,16 +101,14 @@ void im2col(const ConvShape& s, const T* x, std::int64_t g, std::int64_t r0, std
         [&](std::int64_t p, std::int64_t xo, std::int64_t count) {
           std::memcpy(row + p, x + xo, static_cast<std::size_t>(count) * sizeof(T));
         },
-        [&](std::int64_t p, std::int64_t count) {
-          std::fill(row + p, row + p + count, T(0));
-        });
+        [&](std::int64_t p, std::int64_t count) { std::fill(row + p, row + p + count, T(0)); });
   }
 }
 
 // dx[...] += the patch values in cols (the adjoint of im2col).
 template <class T>
-void col2im_add(const ConvShape& s, const T* cols, std::int64_t g, std::int64_t r0,
-                std::int64_t r1, T* dx) {
+void col2im_add(const ConvShape& s, const T* cols, std::int64_t g, std::int64_t r0, std::int64_t r1,
+                T* dx) {
   const std::int64_t k_len = s.kernel_h * s.kernel_w * s.in_c_per_group();
   for (std::int64_t r = r0; r < r1; ++r) {
     const T* row = cols + (r - r0) * k_len;
@@ -158,174 +130,20 @@ std::int64_t rows_per_block(const ConvShape& s) {
   return std::max<std::int64_t>(1, kPatchElements / std::max<std::int64_t>(1, k_len));
 }
 
-// ---- depthwise: one input channel per group, out_c = in_c * multiplier ----
-
-bool is_depthwise(const ConvShape& s) { return s.groups > 1 && s.in_c_per_group() == 1; }
-
-// Output channel c * m + j comes from input channel c (m = out_c / in_c).
-template <class T>
-void depthwise_tap(const T* xp, const T* wp, T* yp, std::int64_t channels, std::int64_t m) {
-  if (m == 1) {
-#pragma omp simd
-    for (std::int64_t c = 0; c < channels; ++c) yp[c] += xp[c] * wp[c];
-    return;
-  }
-  for (std::int64_t c = 0; c < channels; ++c) {
-    const T xv = xp[c];
-    for (std::int64_t j = 0; j < m; ++j) yp[c * m + j] += xv * wp[c * m + j];
-  }
-}
-
-// y[r][c] = relu?(y[r][c] + bias[c]) for output rows [r0, r1).
-template <class T>
-void apply_epilogue(const ConvShape& s, T* y, std::int64_t r0, std::int64_t r1, const T* bias,
-                    bool relu) {
-  if (bias == nullptr && !relu) return;
-  const std::int64_t c_n = s.out_c;
-  for (std::int64_t r = r0; r < r1; ++r) {
-    T* row = y + r * c_n;
-    if (bias != nullptr) {
-#pragma omp simd
-      for (std::int64_t c = 0; c < c_n; ++c) row[c] += bias[c];
-    }
-    if (relu) {
-#pragma omp simd
-      for (std::int64_t c = 0; c < c_n; ++c) row[c] = row[c] > T(0) ? row[c] : T(0);
-    }
-  }
-}
-
-template <class T>
-void depthwise_forward(const ConvShape& s, const T* x, const T* kernel, T* y, const T* bias,
-                       bool relu) {
-  const std::int64_t m = s.out_c / s.in_c;
-  const std::int64_t rows = s.batch * s.out_h;
-  parallel_for(rows, s.out_w * s.kernel_h * s.kernel_w * s.out_c,
-               [&](std::int64_t r0, std::int64_t r1) {
-    for (std::int64_t r = r0; r < r1; ++r) {
-      const std::int64_t n = r / s.out_h, oh = r % s.out_h;
-      for (std::int64_t ow = 0; ow < s.out_w; ++ow) {
-        T* yp = y + (r * s.out_w + ow) * s.out_c;
-        std::fill(yp, yp + s.out_c, T(0));
-        for (std::int64_t kh = 0; kh < s.kernel_h; ++kh) {
-          const std::int64_t ih = oh * s.stride_h - s.pad_top + kh * s.dilation_h;
-          if (ih < 0 || ih >= s.in_h) continue;
-          for (std::int64_t kw = 0; kw < s.kernel_w; ++kw) {
-            const std::int64_t iw = ow * s.stride_w - s.pad_left + kw * s.dilation_w;
-            if (iw < 0 || iw >= s.in_w) continue;
-            depthwise_tap(x + ((n * s.in_h + ih) * s.in_w + iw) * s.in_c,
-                          kernel + (kh * s.kernel_w + kw) * s.out_c, yp, s.in_c, m);
-          }
-        }
-      }
-      apply_epilogue(s, y, r * s.out_w, (r + 1) * s.out_w, bias, relu);
-    }
-  });
-}
-
-// The output pixel that reads input index i through kernel tap k, or -1.
-inline std::int64_t source_of(std::int64_t i, std::int64_t k, std::int64_t stride,
-                              std::int64_t dilation, std::int64_t pad, std::int64_t out) {
-  const std::int64_t t = i + pad - k * dilation;
-  if (t < 0 || t % stride != 0) return -1;
-  const std::int64_t o = t / stride;
-  return o < out ? o : -1;
-}
-
-// Gathers, per input pixel, from the output pixels that read it: no two
-// threads write the same dx.
-template <class T>
-void depthwise_backward_data(const ConvShape& s, const T* dy, const T* kernel, T* dx) {
-  const std::int64_t m = s.out_c / s.in_c;
-  const std::int64_t rows = s.batch * s.in_h;
-  parallel_for(rows, s.in_w * s.kernel_h * s.kernel_w * s.out_c,
-               [&](std::int64_t r0, std::int64_t r1) {
-    for (std::int64_t r = r0; r < r1; ++r) {
-      const std::int64_t n = r / s.in_h, ih = r % s.in_h;
-      for (std::int64_t iw = 0; iw < s.in_w; ++iw) {
-        T* dxp = dx + (r * s.in_w + iw) * s.in_c;
-        std::fill(dxp, dxp + s.in_c, T(0));
-        for (std::int64_t kh = 0; kh < s.kernel_h; ++kh) {
-          const std::int64_t oh = source_of(ih, kh, s.stride_h, s.dilation_h, s.pad_top, s.out_h);
-          if (oh < 0) continue;
-          for (std::int64_t kw = 0; kw < s.kernel_w; ++kw) {
-            const std::int64_t ow =
-                source_of(iw, kw, s.stride_w, s.dilation_w, s.pad_left, s.out_w);
-            if (ow < 0) continue;
-            const T* dyp = dy + ((n * s.out_h + oh) * s.out_w + ow) * s.out_c;
-            const T* wp = kernel + (kh * s.kernel_w + kw) * s.out_c;
-            if (m == 1) {
-#pragma omp simd
-              for (std::int64_t c = 0; c < s.in_c; ++c) dxp[c] += dyp[c] * wp[c];
-            } else {
-              for (std::int64_t c = 0; c < s.in_c; ++c) {
-                T acc = 0;
-                for (std::int64_t j = 0; j < m; ++j) acc += dyp[c * m + j] * wp[c * m + j];
-                dxp[c] += acc;
-              }
-            }
-          }
-        }
-      }
-    }
-  });
-}
-
-template <class T>
-void depthwise_backward_filter(const ConvShape& s, const T* x, const T* dy, T* dkernel) {
-  const std::int64_t m = s.out_c / s.in_c;
-  const std::int64_t size = s.kernel_size();
-  std::vector<T> partial(static_cast<std::size_t>(size) * static_cast<std::size_t>(max_threads() - 1));
-  const int threads = for_image_ranges(
-      s.batch, s.out_h * s.out_w * s.kernel_h * s.kernel_w * s.out_c,
-      [&](int t, std::int64_t n0, std::int64_t n1) {
-        T* acc = t == 0 ? dkernel : partial.data() + (t - 1) * size;
-        std::fill(acc, acc + size, T(0));
-        // Each output row's sums first, then added up: float32 sums over a
-        // whole batch of pixels lose digits in one long running total.
-        T* row = thread_buffer<T>(size);
-        for (std::int64_t n = n0; n < n1; ++n) {
-          for (std::int64_t oh = 0; oh < s.out_h; ++oh) {
-            std::fill(row, row + size, T(0));
-            for (std::int64_t ow = 0; ow < s.out_w; ++ow) {
-              const T* dyp = dy + ((n * s.out_h + oh) * s.out_w + ow) * s.out_c;
-              for (std::int64_t kh = 0; kh < s.kernel_h; ++kh) {
-                const std::int64_t ih = oh * s.stride_h - s.pad_top + kh * s.dilation_h;
-                if (ih < 0 || ih >= s.in_h) continue;
-                for (std::int64_t kw = 0; kw < s.kernel_w; ++kw) {
-                  const std::int64_t iw = ow * s.stride_w - s.pad_left + kw * s.dilation_w;
-                  if (iw < 0 || iw >= s.in_w) continue;
-                  // dk[c * m + j] += x[c] * dy[c * m + j]: depthwise_tap with roles swapped.
-                  depthwise_tap(x + ((n * s.in_h + ih) * s.in_w + iw) * s.in_c, dyp,
-                                row + (kh * s.kernel_w + kw) * s.out_c, s.in_c, m);
-                }
-              }
-            }
-#pragma omp simd
-            for (std::int64_t i = 0; i < size; ++i) acc[i] += row[i];
-          }
-        }
-      });
-  for (int t = 1; t < threads; ++t) {
-    const T* p = partial.data() + (t - 1) * size;
-    for (std::int64_t i = 0; i < size; ++i) dkernel[i] += p[i];
-  }
-}
-
 // dbias[c] = the sum of dy over every output pixel, per thread then added.
 template <class T>
 void channel_sums(const ConvShape& s, const T* dy, T* dbias) {
   const std::int64_t pixels = s.out_h * s.out_w, c_n = s.out_c;
   std::vector<T> partial(static_cast<std::size_t>(c_n) * static_cast<std::size_t>(max_threads()));
-  const int threads = for_image_ranges(s.batch, pixels * c_n, [&](int t, std::int64_t n0,
-                                                                   std::int64_t n1) {
-    T* acc = partial.data() + t * c_n;
-    for (std::int64_t r = n0 * pixels; r < n1 * pixels; ++r) {
-      const T* row = dy + r * c_n;
+  const int threads =
+      for_image_ranges(s.batch, pixels * c_n, [&](int t, std::int64_t n0, std::int64_t n1) {
+        T* acc = partial.data() + t * c_n;
+        for (std::int64_t r = n0 * pixels; r < n1 * pixels; ++r) {
+          const T* row = dy + r * c_n;
 #pragma omp simd
-      for (std::int64_t c = 0; c < c_n; ++c) acc[c] += row[c];
-    }
-  });
+          for (std::int64_t c = 0; c < c_n; ++c) acc[c] += row[c];
+        }
+      });
   for (int t = 0; t < threads; ++t) {
     for (std::int64_t c = 0; c < c_n; ++c) dbias[c] += partial[t * c_n + c];
   }
@@ -349,8 +167,8 @@ void conv2d_forward(const ConvShape& s, const T* x, const T* kernel, T* y, const
   const std::int64_t cout_g = s.out_c_per_group();
   const std::int64_t pixels = s.out_h * s.out_w;
   if (patches_are_input(s)) {
-    gemm(false, false, s.batch * pixels, s.out_c, s.in_c, T(1), x, s.in_c, kernel, s.out_c, T(0),
-         y, s.out_c);
+    gemm(false, false, s.batch * pixels, s.out_c, s.in_c, T(1), x, s.in_c, kernel, s.out_c, T(0), y,
+         s.out_c);
     parallel_for(s.batch * pixels, s.out_c, [&](std::int64_t r0, std::int64_t r1) {
       apply_epilogue(s, y, r0, r1, bias, relu);
     });
@@ -363,8 +181,8 @@ void conv2d_forward(const ConvShape& s, const T* x, const T* kernel, T* y, const
       const std::int64_t r1 = std::min(r0 + block, n1 * pixels);
       for (std::int64_t g = 0; g < s.groups; ++g) {
         im2col(s, x, g, r0, r1, cols);
-        gemm(false, false, r1 - r0, cout_g, k_len, T(1), cols, k_len, kernel + g * cout_g,
-             s.out_c, T(0), y + r0 * s.out_c + g * cout_g, s.out_c);
+        gemm(false, false, r1 - r0, cout_g, k_len, T(1), cols, k_len, kernel + g * cout_g, s.out_c,
+             T(0), y + r0 * s.out_c + g * cout_g, s.out_c);
       }
       apply_epilogue(s, y, r0, r1, bias, relu);  // while the block is still in cache
     }
@@ -382,8 +200,8 @@ void conv2d_backward_data(const ConvShape& s, const T* dy, const T* kernel, T* d
   const std::int64_t cout_g = s.out_c_per_group();
   const std::int64_t pixels = s.out_h * s.out_w;
   if (patches_are_input(s)) {
-    gemm(false, true, s.batch * pixels, s.in_c, s.out_c, T(1), dy, s.out_c, kernel, s.out_c,
-         T(0), dx, s.in_c);
+    gemm(false, true, s.batch * pixels, s.in_c, s.out_c, T(1), dy, s.out_c, kernel, s.out_c, T(0),
+         dx, s.in_c);
     return;
   }
   const std::int64_t block = rows_per_block(s);
@@ -427,9 +245,10 @@ void conv2d_backward_filter(const ConvShape& s, const T* x, const T* dy, T* dker
   }
   const std::int64_t block = rows_per_block(s);
   // One partial kernel gradient per extra thread, summed at the end.
-  std::vector<T> partial(static_cast<std::size_t>(size) * static_cast<std::size_t>(max_threads() - 1));
-  const int threads = for_image_ranges(
-      s.batch, flops_per_image(s), [&](int t, std::int64_t n0, std::int64_t n1) {
+  std::vector<T> partial(static_cast<std::size_t>(size) *
+                         static_cast<std::size_t>(max_threads() - 1));
+  const int threads =
+      for_image_ranges(s.batch, flops_per_image(s), [&](int t, std::int64_t n0, std::int64_t n1) {
         T* acc = t == 0 ? dkernel : partial.data() + (t - 1) * size;
         T* cols = thread_buffer<T>(std::min(block, (n1 - n0) * pixels) * k_len);
         bool first = true;
@@ -456,8 +275,7 @@ template void conv2d_forward<float>(const ConvShape&, const float*, const float*
 template void conv2d_forward<double>(const ConvShape&, const double*, const double*, double*,
                                      const double*, bool);
 template void conv2d_backward_data<float>(const ConvShape&, const float*, const float*, float*);
-template void conv2d_backward_data<double>(const ConvShape&, const double*, const double*,
-                                           double*);
+template void conv2d_backward_data<double>(const ConvShape&, const double*, const double*, double*);
 template void conv2d_backward_filter<float>(const ConvShape&, const float*, const float*, float*,
                                             float*);
 template void conv2d_backward_filter<double>(const ConvShape&, const double*, const double*,

@@ -46,8 +46,8 @@ struct ConvShape {
 // With bias (out_c,) not null it is added to y; with relu, y = max(y, 0)
 // after that: both fused into the convolution's own pass over y.
 template <class T>
-void conv2d_forward(const ConvShape& s, const T* x, const T* kernel, T* y,
-                    const T* bias = nullptr, bool relu = false);
+void conv2d_forward(const ConvShape& s, const T* x, const T* kernel, T* y, const T* bias = nullptr,
+                    bool relu = false);
 template <class T>
 void conv2d_backward_data(const ConvShape& s, const T* dy, const T* kernel, T* dx);
 // With dbias (out_c,) not null, also its gradient: the sums of dy per channel.

@@ -5,12 +5,11 @@
 #include "backend/cpu/conv_onednn.hpp"
 
 #include <array>
+#include <dnnl.hpp>
 #include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
-
-#include <dnnl.hpp>
 
 namespace keras::backend::cpu {
 
@@ -27,9 +26,9 @@ dnnl::engine& cpu_engine() {
 using Key = std::array<std::int64_t, 17>;
 
 Key key_of(const ConvShape& s) {
-  return {s.batch,    s.in_h,     s.in_w,       s.in_c,       s.out_h,   s.out_w,
-          s.out_c,    s.kernel_h, s.kernel_w,   s.stride_h,   s.stride_w, s.dilation_h,
-          s.dilation_w, s.pad_top, s.pad_left, s.groups, 0};
+  return {s.batch,      s.in_h,     s.in_w,     s.in_c,     s.out_h,    s.out_w,
+          s.out_c,      s.kernel_h, s.kernel_w, s.stride_h, s.stride_w, s.dilation_h,
+          s.dilation_w, s.pad_top,  s.pad_left, s.groups,   0};
 }
 
 // The descriptors of one convolution shape, as oneDNN wants them.
@@ -48,8 +47,7 @@ Geometry geometry(const ConvShape& s) {
     g.user_weights = memory::desc(w, dt, tag::hwio);
     g.any_weights = memory::desc(w, dt, tag::any);
   } else {
-    const memory::dims w{s.groups, s.out_c_per_group(), s.in_c_per_group(), s.kernel_h,
-                         s.kernel_w};
+    const memory::dims w{s.groups, s.out_c_per_group(), s.in_c_per_group(), s.kernel_h, s.kernel_w};
     g.user_weights = memory::desc(w, dt, tag::hwigo);
     g.any_weights = memory::desc(w, dt, tag::any);
   }
@@ -110,9 +108,8 @@ Entry* entry_for(const ConvShape& s) {
       const Geometry& g = e->g;
       e->forward_pd.emplace(
           dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
-                                          dnnl::algorithm::convolution_direct, g.src,
-                                          g.any_weights, g.dst, g.strides, g.dilates, g.pad_l,
-                                          g.pad_r),
+                                          dnnl::algorithm::convolution_direct, g.src, g.any_weights,
+                                          g.dst, g.strides, g.dilates, g.pad_l, g.pad_r),
           cpu_engine());
     } catch (const dnnl::error&) {
       e->supported = false;
@@ -157,13 +154,13 @@ bool onednn_conv2d_forward(const ConvShape& s, const float* x, const float* kern
       }
       const auto kind = dnnl::prop_kind::forward_training;
       const auto alg = dnnl::algorithm::convolution_direct;
-      pd.emplace(bias != nullptr
-                     ? dnnl::convolution_forward::desc(kind, alg, g.src, g.any_weights, g.bias,
-                                                       g.dst, g.strides, g.dilates, g.pad_l,
-                                                       g.pad_r)
-                     : dnnl::convolution_forward::desc(kind, alg, g.src, g.any_weights, g.dst,
-                                                       g.strides, g.dilates, g.pad_l, g.pad_r),
-                 attr, cpu_engine());
+      pd.emplace(
+          bias != nullptr
+              ? dnnl::convolution_forward::desc(kind, alg, g.src, g.any_weights, g.bias, g.dst,
+                                                g.strides, g.dilates, g.pad_l, g.pad_r)
+              : dnnl::convolution_forward::desc(kind, alg, g.src, g.any_weights, g.dst, g.strides,
+                                                g.dilates, g.pad_l, g.pad_r),
+          attr, cpu_engine());
       e->forward[variant].emplace(*pd);
     }
     const memory w = weights_as(pd->weights_desc(), e->g.user_weights, kernel);
@@ -189,11 +186,10 @@ bool onednn_conv2d_backward_data(const ConvShape& s, const float* dy, const floa
   try {
     if (!e->backward_data) {
       const Geometry& g = e->g;
-      e->backward_data_pd.emplace(
-          dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, g.src,
-                                                g.any_weights, g.dst, g.strides, g.dilates,
-                                                g.pad_l, g.pad_r),
-          cpu_engine(), *e->forward_pd);
+      e->backward_data_pd.emplace(dnnl::convolution_backward_data::desc(
+                                      dnnl::algorithm::convolution_direct, g.src, g.any_weights,
+                                      g.dst, g.strides, g.dilates, g.pad_l, g.pad_r),
+                                  cpu_engine(), *e->forward_pd);
       e->backward_data.emplace(*e->backward_data_pd);
     }
     const memory w = weights_as(e->backward_data_pd->weights_desc(), e->g.user_weights, kernel);
@@ -216,11 +212,10 @@ bool onednn_conv2d_backward_filter(const ConvShape& s, const float* x, const flo
   try {
     if (!e->backward_weights) {
       const Geometry& g = e->g;
-      e->backward_weights_pd.emplace(
-          dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, g.src,
-                                                   g.any_weights, g.bias, g.dst, g.strides,
-                                                   g.dilates, g.pad_l, g.pad_r),
-          cpu_engine(), *e->forward_pd);
+      e->backward_weights_pd.emplace(dnnl::convolution_backward_weights::desc(
+                                         dnnl::algorithm::convolution_direct, g.src, g.any_weights,
+                                         g.bias, g.dst, g.strides, g.dilates, g.pad_l, g.pad_r),
+                                     cpu_engine(), *e->forward_pd);
       e->backward_weights.emplace(*e->backward_weights_pd);
     }
     const memory::desc& want = e->backward_weights_pd->diff_weights_desc();
@@ -230,8 +225,8 @@ bool onednn_conv2d_backward_filter(const ConvShape& s, const float* x, const flo
     memory diff_dst(e->g.dst, cpu_engine(), const_cast<float*>(dy));
     // oneDNN sums dy per channel for the bias anyway; without a caller's
     // buffer it goes to a scratch one.
-    memory diff_bias = dbias != nullptr ? memory(e->g.bias, cpu_engine(), dbias)
-                                        : memory(e->g.bias, cpu_engine());
+    memory diff_bias =
+        dbias != nullptr ? memory(e->g.bias, cpu_engine(), dbias) : memory(e->g.bias, cpu_engine());
     e->backward_weights->execute(cpu_stream(), {{DNNL_ARG_SRC, src},
                                                 {DNNL_ARG_DIFF_DST, diff_dst},
                                                 {DNNL_ARG_DIFF_WEIGHTS, diff_weights},

@@ -80,10 +80,10 @@ template void reference_conv2d_forward<double>(const ConvShape&, const double*, 
                                                double*);
 template void reference_conv2d_backward_data<float>(const ConvShape&, const float*, const float*,
                                                     float*);
-template void reference_conv2d_backward_data<double>(const ConvShape&, const double*,
-                                                     const double*, double*);
-template void reference_conv2d_backward_filter<float>(const ConvShape&, const float*,
-                                                      const float*, float*);
+template void reference_conv2d_backward_data<double>(const ConvShape&, const double*, const double*,
+                                                     double*);
+template void reference_conv2d_backward_filter<float>(const ConvShape&, const float*, const float*,
+                                                      float*);
 template void reference_conv2d_backward_filter<double>(const ConvShape&, const double*,
                                                        const double*, double*);
 

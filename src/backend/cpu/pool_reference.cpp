@@ -80,8 +80,8 @@ template void reference_max_pool2d_forward<float>(const PoolShape&, const float*
 template void reference_max_pool2d_forward<double>(const PoolShape&, const double*, double*);
 template void reference_max_pool2d_backward<float>(const PoolShape&, const float*, const float*,
                                                    float*);
-template void reference_max_pool2d_backward<double>(const PoolShape&, const double*,
-                                                    const double*, double*);
+template void reference_max_pool2d_backward<double>(const PoolShape&, const double*, const double*,
+                                                    double*);
 template void reference_average_pool2d_forward<float>(const PoolShape&, const float*, float*);
 template void reference_average_pool2d_forward<double>(const PoolShape&, const double*, double*);
 template void reference_average_pool2d_backward<float>(const PoolShape&, const float*, float*);
