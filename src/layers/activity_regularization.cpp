@@ -4,6 +4,7 @@
 #include "keras/layers/activity_regularization.hpp"
 
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -13,7 +14,7 @@ namespace {
 class ActivityRegularizationImpl : public LayerImpl {
  public:
   ActivityRegularizationImpl(double l1, double l2, const ActivityRegularizationOptions& options)
-      : LayerImpl("ActivityRegularization", options.name, options.trainable) {
+      : LayerImpl("ActivityRegularization", options.name, options.trainable), l1_(l1), l2_(l2) {
     set_activity_regularizer(regularizers::L1L2(l1, l2));
     set_built(true);  // as Keras' _build_at_init: nothing to create
   }
@@ -29,6 +30,16 @@ class ActivityRegularizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     return input_shapes;
   }
+
+  // Keras' get_config drops the activity_regularizer it set and writes l1, l2.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base();
+    w.config().erase("activity_regularizer");
+    w.set("l1", l1_).set("l2", l2_).without_build_config();
+  }
+
+ private:
+  double l1_, l2_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/merge.hpp"
 
 namespace keras::layers {
@@ -13,6 +14,8 @@ class AverageImpl : public ElementwiseMergeImpl {
  public:
   explicit AverageImpl(const AverageOptions& options)
       : ElementwiseMergeImpl("Average", "average", options.name, options.trainable) {}
+
+  void write_config(detail::ConfigWriter& w) const override { w.base(); }
 
  protected:
   Tensor merge(const std::vector<Tensor>& xs,

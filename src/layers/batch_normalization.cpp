@@ -8,6 +8,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -90,6 +91,36 @@ class BatchNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_input(input_shapes[0]);
     return input_shapes;
+  }
+
+  // Keras' get_config, in its order; call() takes a mask.
+  void write_config(detail::ConfigWriter& w) const override {
+    detail::json clipping = nullptr;
+    if (options_.renorm_clipping) {
+      clipping = detail::json::object();
+      if (options_.renorm_clipping->rmax) clipping["rmax"] = *options_.renorm_clipping->rmax;
+      if (options_.renorm_clipping->rmin) clipping["rmin"] = *options_.renorm_clipping->rmin;
+      if (options_.renorm_clipping->dmax) clipping["dmax"] = *options_.renorm_clipping->dmax;
+    }
+    w.base()
+        .set("axis", options_.axis)
+        .set("momentum", options_.momentum)
+        .set("epsilon", options_.epsilon)
+        .set("center", options_.center)
+        .set("scale", options_.scale)
+        .initializer("beta_initializer", options_.beta_initializer)
+        .initializer("gamma_initializer", options_.gamma_initializer)
+        .initializer("moving_mean_initializer", options_.moving_mean_initializer)
+        .initializer("moving_variance_initializer", options_.moving_variance_initializer)
+        .regularizer("beta_regularizer", options_.beta_regularizer)
+        .regularizer("gamma_regularizer", options_.gamma_regularizer)
+        .constraint("beta_constraint", options_.beta_constraint)
+        .constraint("gamma_constraint", options_.gamma_constraint)
+        .set("synchronized", options_.synchronized)
+        .set("renorm", options_.renorm)
+        .set("renorm_clipping", clipping)
+        .set("renorm_momentum", options_.renorm_momentum)
+        .call_arguments({.mask = true});
   }
 
  private:

@@ -4,6 +4,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "layers/merge.hpp"
 #include "ops/normalization.hpp"
@@ -14,10 +15,18 @@ namespace {
 
 class DotImpl : public LayerImpl {
  public:
-  DotImpl(std::array<int, 2> axes, const DotOptions& options)
+  DotImpl(std::array<int, 2> axes, bool one_axis, const DotOptions& options)
       : LayerImpl("Dot", options.name, options.trainable),
         axes_(axes),
+        one_axis_(one_axis),
         normalize_(options.normalize) {}
+
+  // Keras' get_config: axes as given (an integer or a pair).
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("axes", one_axis_ ? detail::json(axes_[0]) : detail::json(axes_))
+        .set("normalize", normalize_);
+  }
 
   int num_inputs() const override { return -1; }
   bool supports_masking() const override { return true; }
@@ -140,16 +149,17 @@ class DotImpl : public LayerImpl {
   }
 
   std::array<int, 2> axes_;
+  bool one_axis_;
   bool normalize_;
 };
 
 }  // namespace
 
 Dot::Dot(int axes, DotOptions options)
-    : Layer(std::make_shared<DotImpl>(std::array<int, 2>{axes, axes}, options)) {}
+    : Layer(std::make_shared<DotImpl>(std::array<int, 2>{axes, axes}, true, options)) {}
 
 Dot::Dot(std::array<int, 2> axes, DotOptions options)
-    : Layer(std::make_shared<DotImpl>(axes, options)) {}
+    : Layer(std::make_shared<DotImpl>(axes, false, options)) {}
 
 std::shared_ptr<LayerImpl> dot_from_config(const LayerConfig& c) {
   const auto common = c.common();

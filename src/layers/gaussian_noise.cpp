@@ -8,6 +8,7 @@
 #include "keras/ops.hpp"
 #include "keras/utils.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -17,7 +18,9 @@ namespace {
 class GaussianNoiseImpl : public LayerImpl {
  public:
   GaussianNoiseImpl(double stddev, const GaussianNoiseOptions& options)
-      : LayerImpl("GaussianNoise", options.name, options.trainable), stddev_(stddev) {
+      : LayerImpl("GaussianNoise", options.name, options.trainable),
+        stddev_(stddev),
+        seed_(options.seed) {
     if (options.seed) own_generator_.emplace(*options.seed);
     set_built(true);  // as Keras' _build_at_init: nothing to create
   }
@@ -37,8 +40,18 @@ class GaussianNoiseImpl : public LayerImpl {
     return input_shapes;
   }
 
+  // Keras' get_config; built at construction; call() takes `training`.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("stddev", stddev_)
+        .set("seed", seed_ ? detail::json(*seed_) : detail::json(nullptr))
+        .without_build_config()
+        .call_arguments({.training = true});
+  }
+
  private:
   double stddev_;
+  std::optional<std::uint64_t> seed_;
   std::optional<std::mt19937_64> own_generator_;
 };
 

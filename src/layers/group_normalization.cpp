@@ -6,6 +6,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -77,6 +78,22 @@ class GroupNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_input(input_shapes[0]);
     return input_shapes;
+  }
+
+  // Keras' get_config (groups = -1 becomes the channel count once built).
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("groups", groups_)
+        .set("axis", options_.axis)
+        .set("epsilon", options_.epsilon)
+        .set("center", options_.center)
+        .set("scale", options_.scale)
+        .initializer("beta_initializer", options_.beta_initializer)
+        .initializer("gamma_initializer", options_.gamma_initializer)
+        .regularizer("beta_regularizer", options_.beta_regularizer)
+        .regularizer("gamma_regularizer", options_.gamma_regularizer)
+        .constraint("beta_constraint", options_.beta_constraint)
+        .constraint("gamma_constraint", options_.gamma_constraint);
   }
 
  private:

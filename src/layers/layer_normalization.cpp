@@ -7,6 +7,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -81,6 +82,30 @@ class LayerNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     normalized_axes(input_shapes[0]);
     return input_shapes;
+  }
+
+  // Keras' get_config: once built, the axis is the sorted list Keras keeps.
+  void write_config(detail::ConfigWriter& w) const override {
+    detail::json axis;
+    if (!built() && options_.axis.size() == 1) {
+      axis = options_.axis[0];
+    } else {
+      std::vector<int> sorted = options_.axis;
+      std::sort(sorted.begin(), sorted.end());
+      axis = sorted;
+    }
+    w.base()
+        .set("axis", axis)
+        .set("epsilon", options_.epsilon)
+        .set("center", options_.center)
+        .set("scale", options_.scale)
+        .set("rms_scaling", options_.rms_scaling)
+        .initializer("beta_initializer", options_.beta_initializer)
+        .initializer("gamma_initializer", options_.gamma_initializer)
+        .regularizer("beta_regularizer", options_.beta_regularizer)
+        .regularizer("gamma_regularizer", options_.gamma_regularizer)
+        .constraint("beta_constraint", options_.beta_constraint)
+        .constraint("gamma_constraint", options_.gamma_constraint);
   }
 
  private:

@@ -4,6 +4,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/merge.hpp"
 
 namespace keras::layers {
@@ -14,6 +15,8 @@ class MinimumImpl : public ElementwiseMergeImpl {
  public:
   explicit MinimumImpl(const MinimumOptions& options)
       : ElementwiseMergeImpl("Minimum", "take the minimum of", options.name, options.trainable) {}
+
+  void write_config(detail::ConfigWriter& w) const override { w.base(); }
 
  protected:
   // Keras: where an input is masked it takes the running result's value, and

@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/merge.hpp"
 
 namespace keras::layers {
@@ -13,6 +14,8 @@ class MultiplyImpl : public ElementwiseMergeImpl {
  public:
   explicit MultiplyImpl(const MultiplyOptions& options)
       : ElementwiseMergeImpl("Multiply", "multiply", options.name, options.trainable) {}
+
+  void write_config(detail::ConfigWriter& w) const override { w.base(); }
 
  protected:
   // Keras: a masked position counts as 1; when every input has a mask, the

@@ -7,6 +7,7 @@
 #include "backend/random.hpp"
 #include "keras/ops.hpp"
 #include "keras/utils.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -23,12 +24,15 @@ void check_dropout_rate(const char* layer, double rate) {
 }
 
 SpatialDropoutImpl::SpatialDropoutImpl(std::string class_name, double rate, int ndim,
-                                       int channel_axis, std::optional<std::uint64_t> seed,
-                                       const std::string& name, bool trainable)
+                                       int channel_axis, std::string data_format,
+                                       std::optional<std::uint64_t> seed, const std::string& name,
+                                       bool trainable)
     : LayerImpl(std::move(class_name), name, trainable),
       rate_(rate),
       ndim_(ndim),
-      channel_axis_(channel_axis) {
+      channel_axis_(channel_axis),
+      data_format_(std::move(data_format)),
+      seed_(seed) {
   if (seed) own_generator_.emplace(*seed);
   set_built(true);  // as Keras' Dropout: nothing to create
 }
@@ -62,6 +66,18 @@ std::vector<Shape> SpatialDropoutImpl::compute_output_shape(
   check_single(*this, input_shapes.size());
   check_rank(input_shapes[0]);
   return input_shapes;
+}
+
+// Keras' BaseSpatialDropout.get_config: rate, seed, name and the dtype as a
+// plain string, without "trainable" (and data_format for 2D); Dropout is built
+// at construction and its call takes `training`.
+void SpatialDropoutImpl::write_config(detail::ConfigWriter& w) const {
+  w.set("rate", rate_)
+      .set("seed", seed_ ? detail::json(*seed_) : detail::json(nullptr))
+      .set("name", name())
+      .set("dtype", "float32");
+  if (!data_format_.empty()) w.set("data_format", data_format_);
+  w.without_build_config().call_arguments({.training = true});
 }
 
 }  // namespace keras::layers

@@ -8,7 +8,7 @@ namespace keras::layers {
 
 SpatialDropout1D::SpatialDropout1D(double rate, SpatialDropout1DOptions options) {
   check_dropout_rate("SpatialDropout1D", rate);
-  impl_ = std::make_shared<SpatialDropoutImpl>("SpatialDropout1D", rate, 3, 2, options.seed,
+  impl_ = std::make_shared<SpatialDropoutImpl>("SpatialDropout1D", rate, 3, 2, "", options.seed,
                                                options.name, options.trainable);
 }
 

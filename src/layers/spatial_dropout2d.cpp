@@ -16,8 +16,8 @@ SpatialDropout2D::SpatialDropout2D(double rate, SpatialDropout2DOptions options)
         options.data_format);
   }
   impl_ = std::make_shared<SpatialDropoutImpl>("SpatialDropout2D", rate, 4,
-                                               format == "channels_last" ? 3 : 1, options.seed,
-                                               options.name, options.trainable);
+                                               format == "channels_last" ? 3 : 1, format,
+                                               options.seed, options.name, options.trainable);
 }
 
 // Keras' get_config writes rate, seed, name, dtype and data_format (no "trainable").

@@ -3,6 +3,7 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "layers/merge.hpp"
 
@@ -14,6 +15,8 @@ class SubtractImpl : public ElementwiseMergeImpl {
  public:
   explicit SubtractImpl(const SubtractOptions& options)
       : ElementwiseMergeImpl("Subtract", "subtract", options.name, options.trainable) {}
+
+  void write_config(detail::ConfigWriter& w) const override { w.base(); }
 
  protected:
   void check_count(const std::vector<Shape>& input_shapes) const override {

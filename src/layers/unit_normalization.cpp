@@ -3,6 +3,7 @@
 #include "keras/layers/unit_normalization.hpp"
 
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -33,6 +34,13 @@ class UnitNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_axes(input_shapes[0]);
     return input_shapes;
+  }
+
+  // Keras' get_config; built at construction, so no build_config.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("axis", axis_.size() == 1 ? detail::json(axis_[0]) : detail::json(axis_))
+        .without_build_config();
   }
 
  private:
