@@ -14,11 +14,10 @@
 // Prints both models' masked per-token accuracy on held-out sentences and
 // exits with 1 unless the bidirectional tagger reaches 97% and beats the
 // one-directional model by at least 3 points.
-#include <keras/keras.hpp>
-
 #include <algorithm>
 #include <cstdint>
 #include <iostream>
+#include <keras/keras.hpp>
 #include <random>
 #include <vector>
 
@@ -98,9 +97,8 @@ keras::Model make_tagger(bool bidirectional) {
   h = L::Dense(200)(h);
   auto tags = L::TimeDistributed(L::Dense(kTags, {.activation = "softmax"}))(h);
   keras::Model tagger(tokens, tags);
-  tagger.compile({.optimizer = "rmsprop",
-                  .loss = "categorical_crossentropy",
-                  .metrics = {"accuracy"}});
+  tagger.compile(
+      {.optimizer = "rmsprop", .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
   return tagger;
 }
 

@@ -78,7 +78,8 @@ class BidirectionalImpl : public LayerImpl {
     std::vector<Tensor> forward_inputs(inputs.begin(), first_backward);
     std::vector<Tensor> backward_inputs{inputs[0]};
     backward_inputs.insert(backward_inputs.end(), first_backward, inputs.end());
-    std::vector<Tensor> y = forward_->apply(forward_inputs, inner_context(ctx, forward_inputs.size()));
+    std::vector<Tensor> y =
+        forward_->apply(forward_inputs, inner_context(ctx, forward_inputs.size()));
     std::vector<Tensor> y_rev =
         backward_->apply(backward_inputs, inner_context(ctx, backward_inputs.size()));
     check_outputs(*forward_, y);
@@ -137,9 +138,9 @@ class BidirectionalImpl : public LayerImpl {
     if (forward_->go_backwards() == backward_->go_backwards()) {
       throw Error(describe() +
                   ": the forward and backward layers must have different go_backwards values; "
-                  "got " + show_bool(forward_->go_backwards()) + " for " +
-                  forward_->describe() + " and " + show_bool(backward_->go_backwards()) +
-                  " for " + backward_->describe() + ".");
+                  "got " +
+                  show_bool(forward_->go_backwards()) + " for " + forward_->describe() + " and " +
+                  show_bool(backward_->go_backwards()) + " for " + backward_->describe() + ".");
     }
     const auto same = [&](const char* what, bool f, bool b) {
       if (f != b) {
@@ -165,10 +166,9 @@ class BidirectionalImpl : public LayerImpl {
     const std::size_t forward = states_of(*forward_), backward = states_of(*backward_);
     if (count == 1 || count == 1 + forward + backward) return;
     throw Error(describe() + " takes the sequences alone or followed by " +
-                std::to_string(forward + backward) + " initial states (" +
-                std::to_string(forward) + " for " + forward_->describe() + ", then " +
-                std::to_string(backward) + " for " + backward_->describe() + "); got " +
-                std::to_string(count) + " inputs.");
+                std::to_string(forward + backward) + " initial states (" + std::to_string(forward) +
+                " for " + forward_->describe() + ", then " + std::to_string(backward) + " for " +
+                backward_->describe() + "); got " + std::to_string(count) + " inputs.");
   }
 
   void check_rank(const Shape& shape) const {
@@ -193,9 +193,8 @@ class BidirectionalImpl : public LayerImpl {
     const std::size_t expected =
         1 + (layer.return_state() ? static_cast<std::size_t>(layer.num_states()) : 0);
     if (out.size() != expected) {
-      throw Error(describe() + ": " + layer.describe() + " returned " +
-                  std::to_string(out.size()) + " tensors, expected " + std::to_string(expected) +
-                  ".");
+      throw Error(describe() + ": " + layer.describe() + " returned " + std::to_string(out.size()) +
+                  " tensors, expected " + std::to_string(expected) + ".");
     }
   }
 
@@ -216,8 +215,8 @@ Bidirectional::Bidirectional(Layer layer, BidirectionalOptions options) {
   }
   const std::shared_ptr<RNNImpl> forward = as_recurrent(layer, "layer");
   std::shared_ptr<RNNImpl> backward;
-  if (options.backward_layer.defined()) backward = as_recurrent(options.backward_layer,
-                                                                "backward_layer");
+  if (options.backward_layer.defined())
+    backward = as_recurrent(options.backward_layer, "backward_layer");
   impl_ = std::make_shared<BidirectionalImpl>(forward, std::move(backward), mode, options);
 }
 
@@ -234,8 +233,8 @@ std::shared_ptr<LayerImpl> bidirectional_from_config(const LayerConfig& c) {
   // A missing merge_mode is Keras' default; null is None.
   std::optional<std::string> merge_mode = "concat";
   if (c.raw().contains("merge_mode")) {
-    merge_mode = c.has("merge_mode") ? std::optional<std::string>(c.string("merge_mode"))
-                                     : std::nullopt;
+    merge_mode =
+        c.has("merge_mode") ? std::optional<std::string>(c.string("merge_mode")) : std::nullopt;
   }
   const Layer layer(layer_from_config(c.object("layer")));
   Layer backward;

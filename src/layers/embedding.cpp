@@ -31,15 +31,18 @@ class EmbeddingImpl : public LayerImpl {
       : LayerImpl("Embedding", options.name, options.trainable),
         input_dim_(input_dim),
         output_dim_(output_dim),
-        options_(std::move(options)) {}
+        options_(std::move(options)) {
+    set_activity_regularizer(options_.activity_regularizer);
+  }
 
   // Keras sets supports_masking = mask_zero: without it an incoming mask stops here.
   bool supports_masking() const override { return options_.mask_zero; }
 
   void build(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());
-    embeddings_ = add_weight("embeddings", Shape{input_dim_, output_dim_},
-                             options_.embeddings_initializer);
+    embeddings_ =
+        add_weight("embeddings", Shape{input_dim_, output_dim_}, options_.embeddings_initializer,
+                   options_.embeddings_regularizer, options_.embeddings_constraint);
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
@@ -71,9 +74,8 @@ class EmbeddingImpl : public LayerImpl {
  private:
   void check_rank(const Shape& shape) const {
     if (shape.rank() >= Shape::kMaxRank) {
-      throw Error(describe() + " adds an axis to its inputs; inputs of shape " +
-                  shape.to_string() + " would give more than " +
-                  std::to_string(Shape::kMaxRank) + " axes.");
+      throw Error(describe() + " adds an axis to its inputs; inputs of shape " + shape.to_string() +
+                  " would give more than " + std::to_string(Shape::kMaxRank) + " axes.");
     }
   }
 
@@ -146,14 +148,14 @@ Embedding::Embedding(std::int64_t input_dim, std::int64_t output_dim, EmbeddingO
 
 std::shared_ptr<LayerImpl> embedding_from_config(const LayerConfig& c) {
   const auto common = c.common();
-  for (const char* unsupported : {"embeddings_regularizer", "activity_regularizer",
-                                  "embeddings_constraint", "lora_rank", "quantization_config"}) {
-    c.require_null(unsupported);
-  }
+  for (const char* unsupported : {"lora_rank", "quantization_config"}) c.require_null(unsupported);
   // input_length (Keras 2 configs) is read and ignored, as Keras 3 ignores it.
   return Embedding(c.integer("input_dim"), c.integer("output_dim"),
                    {.embeddings_initializer = c.initializer("embeddings_initializer", "uniform"),
+                    .embeddings_regularizer = c.regularizer("embeddings_regularizer"),
+                    .embeddings_constraint = c.constraint("embeddings_constraint"),
                     .mask_zero = c.boolean("mask_zero", false),
+                    .activity_regularizer = c.regularizer("activity_regularizer"),
                     .name = common.name,
                     .trainable = common.trainable})
       .ptr();

@@ -20,8 +20,8 @@
 #include "keras/layers/simple_rnn.hpp"
 #include "keras/layers/time_distributed.hpp"
 #include "keras/model.hpp"
-#include "keras/saving.hpp"
 #include "keras/ops.hpp"
+#include "keras/saving.hpp"
 #include "keras/utils.hpp"
 #include "layer_case_testing.hpp"
 #include "layers/rnn.hpp"
@@ -194,8 +194,7 @@ TEST(Bidirectional, OutputShapes) {
   EXPECT_EQ(Bidirectional(Toy({.return_sequences = true}), {.merge_mode = "ave"})
                 .compute_output_shape(in),
             (Shape{None, 4, 5}));
-  EXPECT_EQ(Bidirectional(Toy(), {.merge_mode = "sum"}).compute_output_shape(in),
-            (Shape{None, 5}));
+  EXPECT_EQ(Bidirectional(Toy(), {.merge_mode = "sum"}).compute_output_shape(in), (Shape{None, 5}));
   const auto unmerged =
       Bidirectional(Toy(), {.merge_mode = std::nullopt}).impl().compute_output_shape({in});
   EXPECT_EQ(unmerged, (std::vector<Shape>{Shape{None, 5}, Shape{None, 5}}));
@@ -237,8 +236,9 @@ TEST(Bidirectional, ReturnsAndTakesStatesForwardThenBackward) {
   EXPECT_EQ(y[1].item<float>(), 16.0f);   // forward final state
   EXPECT_EQ(y[2].item<float>(), 106.0f);  // backward final state
   EXPECT_EQ(y[0].item<float>(), 122.0f);
-  const std::string message =
-      testing::error_message([&] { b(std::vector<Tensor>{kSequence, h_forward}); });
+  const std::string message = testing::error_message([&] {
+    b(std::vector<Tensor>{kSequence, h_forward});
+  });
   EXPECT_TRUE(contains(message, "followed by 2 initial states")) << message;
 }
 
@@ -293,8 +293,9 @@ TEST(Bidirectional, RejectsWhatItCannotWrap) {
   EXPECT_TRUE(contains(message, "Dense \"dense\"")) << message;
   message = testing::error_message([&] { Bidirectional(Toy(), {.merge_mode = "max"}); });
   EXPECT_TRUE(contains(message, "invalid merge_mode \"max\"")) << message;
-  message = testing::error_message(
-      [&] { Bidirectional(Toy()).compute_output_shape(Shape{None, 4}); });
+  message = testing::error_message([&] {
+    Bidirectional(Toy()).compute_output_shape(Shape{None, 4});
+  });
   EXPECT_TRUE(contains(message, "expects inputs of rank 3")) << message;
 }
 
@@ -342,9 +343,9 @@ std::optional<Model> build_in_cpp(const std::string& name) {
   }
   if (name == "bidirectional_none_masked_seq") {
     const KerasTensor in = tokens();
-    return Model(in, Bidirectional(LSTM(4, {.return_sequences = true}),
-                                   {.merge_mode = std::nullopt})(
-                         std::vector<KerasTensor>{masked_tokens(in)}));
+    return Model(in,
+                 Bidirectional(LSTM(4, {.return_sequences = true}), {.merge_mode = std::nullopt})(
+                     std::vector<KerasTensor>{masked_tokens(in)}));
   }
   if (name == "bidirectional_none_masked_seq_state") {
     const KerasTensor in = tokens();
@@ -358,8 +359,8 @@ std::optional<Model> build_in_cpp(const std::string& name) {
   }
   if (name == "bidirectional_mul_gru_masked_seq") {
     const KerasTensor in = tokens();
-    return Model(in, Bidirectional(GRU(4, {.return_sequences = true}), {.merge_mode = "mul"})(
-                         masked_tokens(in)));
+    return Model(in, Bidirectional(GRU(4, {.return_sequences = true}),
+                                   {.merge_mode = "mul"})(masked_tokens(in)));
   }
   if (name == "bidirectional_ave_simple_rnn_masking_seq") {
     const KerasTensor in = Input({5, 3});
@@ -440,7 +441,8 @@ TEST_P(KerasCase, OutputsGradientsAndSummaryMatchKeras) {
   ASSERT_EQ(grads.size(), expected_grads.size());
   for (std::size_t i = 0; i < grads.size(); ++i) {
     SCOPED_TRACE(expected_grads[i]["path"].get<std::string>());
-    const Tensor g = io::load_npy((dir / expected_grads[i]["gradient"].get<std::string>()).string());
+    const Tensor g =
+        io::load_npy((dir / expected_grads[i]["gradient"].get<std::string>()).string());
     testing::expect_allclose(grads[i], g, tol["gradients"]["rtol"], tol["gradients"]["atol"]);
   }
 }

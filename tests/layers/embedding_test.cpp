@@ -100,8 +100,7 @@ TEST(Embedding, MaskZeroMasksThePadding) {
   ASSERT_EQ(mask.size(), 1u);
   ASSERT_TRUE(mask[0].has_value());
   EXPECT_EQ(mask[0]->shape(), (Shape{2, 3}));
-  EXPECT_EQ(mask[0]->to_vector<bool>(),
-            (std::vector<bool>{true, true, false, true, false, false}));
+  EXPECT_EQ(mask[0]->to_vector<bool>(), (std::vector<bool>{true, true, false, true, false, false}));
   // Without mask_zero an incoming mask stops here (supports_masking is false).
   const Tensor incoming(Shape{2, 3}, std::vector<bool>(6, true));
   const auto none = plain.impl().compute_mask({x}, {incoming});
@@ -136,6 +135,18 @@ TEST(Embedding, GradientScatterAddsIntoTheTable) {
   EXPECT_EQ(grads[0].to_vector<float>(), expected);
 }
 
+TEST(Embedding, RegularizesAndConstrainsItsTable) {
+  const Embedding e(3, 2, {.embeddings_regularizer = "l2", .embeddings_constraint = "non_neg"});
+  e.impl().maybe_build({Shape{None, 4}});
+  e.set_weights({Tensor(Shape{3, 2}, {1, 1, 1, 1, 1, -1})});
+  const std::vector<Tensor> penalties = e.impl().regularization_losses();
+  ASSERT_EQ(penalties.size(), 1u);
+  EXPECT_NEAR(penalties[0].item<double>(), 0.01 * 6, 1e-7);  // Keras' L2 default, 0.01
+  const Variable table = e.weights()[0];
+  EXPECT_TRUE(e.impl().weight_constraint(table).defined());
+  EXPECT_TRUE(e.impl().weight_regularizer(table).defined());
+}
+
 TEST(Embedding, AcceptsAndIgnoresInputLength) {
   const Embedding e(7, 2, {.input_length = 50});
   EXPECT_EQ(e.compute_output_shape(Shape{None, 3}), (Shape{None, 3, 2}));
@@ -153,7 +164,9 @@ TEST(Embedding, ReadsKerasConfig) {
                    "class_name": "RandomUniform",
                    "config": {"seed": null, "minval": -0.05, "maxval": 0.05},
                    "registered_name": null},
-               "embeddings_regularizer": null, "activity_regularizer": null,
+               "embeddings_regularizer": {"module": "keras.regularizers", "class_name": "L2",
+                                          "config": {"l2": 0.5}, "registered_name": null},
+               "activity_regularizer": null,
                "embeddings_constraint": null, "mask_zero": true,
                "quantization_config": null, "input_length": 7},
     "registered_name": null, "build_config": {"input_shape": [null, 7]}})");
@@ -164,6 +177,7 @@ TEST(Embedding, ReadsKerasConfig) {
   EXPECT_EQ(layer.count_params(), 240);
   EXPECT_TRUE(layer.impl().supports_masking());
   EXPECT_TRUE(layer.trainable_weights().empty());
+  EXPECT_TRUE(layer.impl().weight_regularizer(layer.weights()[0]).defined());
   for (const float v : layer.get_weights()[0].to_vector<float>()) {
     EXPECT_LE(std::abs(v), 0.05f);
   }
@@ -218,8 +232,8 @@ TEST(EmbeddingMask, MaskedStepsDoNotCountInEvaluate) {
 TEST(EmbeddingMask, MaskedStepsDoNotCountInFit) {
   const TaggingData d;
   Sequential model = masked_tagger(true);
-  const History h = model.fit(d.x, d.y, {.batch_size = 3, .epochs = 2, .verbose = 0,
-                                         .shuffle = false});
+  const History h =
+      model.fit(d.x, d.y, {.batch_size = 3, .epochs = 2, .verbose = 0, .shuffle = false});
   // Keras 3.15.1: the losses fit reports, and the masked accuracy evaluate
   // gives before each step (Keras on TensorFlow or PyTorch reports the same
   // in fit; on JAX its fit drops the mask from the metrics only, a backend
@@ -231,9 +245,9 @@ TEST(EmbeddingMask, MaskedStepsDoNotCountInFit) {
   EXPECT_NEAR(h["accuracy"][1], 0.625, 1e-7);
   // Keras' table after the two steps; row 0 (padding) got no gradient.
   const std::vector<float> expected = {
-      -0.5f,         -0.13f,       0.24000001f,  -0.45734215f, -0.08819561f, 0.2898528f,
-      -0.2786928f,   0.09449639f,  0.4593895f,   -0.21593535f, 0.15632392f,  -0.47858453f,
-      -0.026862213f, 0.34502903f,  -0.2877671f,  0.080114305f, 0.45205125f,  -0.18065849f};
+      -0.5f,         -0.13f,      0.24000001f, -0.45734215f, -0.08819561f, 0.2898528f,
+      -0.2786928f,   0.09449639f, 0.4593895f,  -0.21593535f, 0.15632392f,  -0.47858453f,
+      -0.026862213f, 0.34502903f, -0.2877671f, 0.080114305f, 0.45205125f,  -0.18065849f};
   testing::expect_allclose(model.get_weights()[0], Tensor(Shape{6, 3}, expected), 1e-5, 1e-6);
 }
 

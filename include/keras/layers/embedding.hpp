@@ -16,9 +16,13 @@ namespace keras::layers {
 
 struct EmbeddingOptions {
   initializers::Initializer embeddings_initializer = "uniform";
+  // Keras' None by default; a name ("l2") or regularizers::L2(0.001), ...
+  regularizers::Regularizer embeddings_regularizer;
+  constraints::Constraint embeddings_constraint;
   bool mask_zero = false;
   // Accepted and ignored, as in Keras 3 (where it is deprecated).
   std::optional<std::int64_t> input_length;
+  regularizers::Regularizer activity_regularizer;
   std::string name;
   bool trainable = true;
 };
