@@ -3,7 +3,8 @@
 
     KERAS_BACKEND=jax python reference/make_saving_fixtures.py
 
-Writes tests/fixtures/saving_keras/ (deleted and rewritten):
+Writes tests/fixtures/saving_keras/ (layer_configs.json and models/, deleted and
+rewritten; kerascpp_saved/ is the C++ tests' and stays):
 
   layer_configs.json   one sample per layer variant: {"name", "class_name",
                        "code", "object"}, "object" being
@@ -24,8 +25,9 @@ Writes tests/fixtures/saving_keras/ (deleted and rewritten):
 
 So that the script is deterministic, each .keras file is rewritten with the
 same members and bytes except metadata.json's date_saved (fixed to
-"2025-01-01@00:00:00") and the zip entries' timestamps (1980-01-01). Keras
-itself does not read either.
+"2025-01-01@00:00:00"), config.json's shared_object_id values (Python ids,
+renumbered 1, 2, ... in order of appearance) and the zip entries' timestamps
+(1980-01-01). Keras reads none of these but the ids, which stay consistent.
 """
 
 import io
@@ -358,8 +360,25 @@ def make_targets(name, model, batch):
     return ys
 
 
+def renumber_shared_ids(value, ids):
+    """Keras' shared_object_id is a Python id(), different in every process;
+    number them 1, 2, ... in order of appearance instead (Keras only needs
+    equal ids for shared objects within one file)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k == "shared_object_id":
+                out[k] = ids.setdefault(v, len(ids) + 1)
+            else:
+                out[k] = renumber_shared_ids(v, ids)
+        return out
+    if isinstance(value, list):
+        return [renumber_shared_ids(v, ids) for v in value]
+    return value
+
+
 def normalize_zip(path):
-    """Rewrites the archive with fixed timestamps and date_saved."""
+    """Rewrites the archive with fixed timestamps, date_saved and object ids."""
     with zipfile.ZipFile(path) as z:
         members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
     with zipfile.ZipFile(path, "w") as z:
@@ -368,6 +387,8 @@ def normalize_zip(path):
                 meta = json.loads(data)
                 meta["date_saved"] = FIXED_DATE
                 data = json.dumps(meta).encode()
+            elif name == "config.json":
+                data = json.dumps(renumber_shared_ids(json.loads(data), {})).encode()
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             z.writestr(info, data)
 
@@ -424,8 +445,11 @@ def write_model_case(name, case):
         if case.get("epochs", 0):
             x_train = make_inputs(name, case, model, 8)
             y_train = make_targets(name, model, 8)
-            model.fit(x_train, y_train, batch_size=4, epochs=case["epochs"], shuffle=False,
-                      verbose=0)
+            model.fit(
+                x_train if len(x_train) > 1 else x_train[0],
+                y_train if len(y_train) > 1 else y_train[0],
+                batch_size=4, epochs=case["epochs"], shuffle=False, verbose=0,
+            )
             info["fit"] = {"batch_size": 4, "shuffle": False, "samples": 8}
     path = os.path.join(d, "model.keras")
     model.save(path)
@@ -457,8 +481,9 @@ def write_model_case(name, case):
 
 
 def main():
-    shutil.rmtree(OUT_DIR, ignore_errors=True)
-    os.makedirs(OUT_DIR)
+    # kerascpp_saved/ (written by the C++ tests) stays.
+    shutil.rmtree(os.path.join(OUT_DIR, "models"), ignore_errors=True)
+    os.makedirs(OUT_DIR, exist_ok=True)
     samples = [layer_sample(*s) for s in LAYER_SAMPLES]
     with open(os.path.join(OUT_DIR, "layer_configs.json"), "w", encoding="utf-8") as f:
         json.dump(samples, f, indent=1)

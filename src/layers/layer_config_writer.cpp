@@ -49,9 +49,7 @@ json axis_json(const std::vector<int>& axes) {
 
 }  // namespace
 
-json dtype_policy() {
-  return keras_object("keras", "DTypePolicy", json{{"name", "float32"}});
-}
+json dtype_policy() { return keras_object("keras", "DTypePolicy", json{{"name", "float32"}}); }
 
 json shape_json(const Shape& shape) {
   json out = json::array();
@@ -101,8 +99,8 @@ json initializer_json(const initializers::Initializer& value) {
         distribution == strings.end() ? "truncated_normal" : distribution->second;
     config["input_axes"] = nullptr;
     config["output_axes"] = nullptr;
-  } else if (c == "GlorotUniform" || c == "GlorotNormal" || c == "HeNormal" ||
-             c == "HeUniform" || c == "LecunNormal" || c == "LecunUniform") {
+  } else if (c == "GlorotUniform" || c == "GlorotNormal" || c == "HeNormal" || c == "HeUniform" ||
+             c == "LecunNormal" || c == "LecunUniform") {
     config["seed"] = seed_json(numbers);
     config["input_axes"] = nullptr;
     config["output_axes"] = nullptr;

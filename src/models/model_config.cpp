@@ -57,9 +57,9 @@ class NodeWriter {
     if (arguments.mask) {
       // kerascpp does not keep masks on symbolic tensors: Keras recomputes a
       // null mask from the input when it loads the model.
-      kwargs["mask"] = node.inputs_as_list ? json(std::vector<std::nullptr_t>(node.inputs.size(),
-                                                                              nullptr))
-                                           : json(nullptr);
+      kwargs["mask"] = node.inputs_as_list
+                           ? json(std::vector<std::nullptr_t>(node.inputs.size(), nullptr))
+                           : json(nullptr);
     }
     json out = json::object();
     out["args"] = json::array({std::move(arg)});
@@ -79,8 +79,8 @@ json endpoints(const std::vector<KerasTensor>& tensors, bool as_list, const Node
   for (const KerasTensor& x : tensors) {
     const FunctionalImpl* model = as_model(&x.layer());
     const std::int64_t offset = model != nullptr && !model->is_sequential() ? 1 : 0;
-    out.push_back(json::array({x.layer().name(), nodes.own_index(*x.node()) + offset,
-                               x.tensor_index()}));
+    out.push_back(
+        json::array({x.layer().name(), nodes.own_index(*x.node()) + offset, x.tensor_index()}));
   }
   if (!as_list && out.size() == 1) return out.at(0);
   return out;
@@ -118,7 +118,9 @@ void SequentialImpl::write_config(ConfigWriter& w) const {
   json layers = json::array();
   for (const auto& layer : all_layers()) layers.push_back(serialize_layer(*layer).object);
   w.base().set("layers", std::move(layers));
-  w.module("keras").compile_config(saving::compile_config_json(*this)).call_arguments({.mask = true});
+  w.module("keras")
+      .compile_config(saving::compile_config_json(*this))
+      .call_arguments({.mask = true});
   if (has_graph() && !all_layers().empty()) {
     if (const auto* input = dynamic_cast<const layers::InputLayerImpl*>(all_layers()[0].get())) {
       w.shape("build_input_shape", input->batch_shape());

@@ -41,7 +41,10 @@ class AdamImpl : public OptimizerImpl {
       : OptimizerImpl(class_name, std::move(lr), std::move(common)), rule_(rule) {}
 
   std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
-    return {{"beta_1", rule_.beta_1}, {"beta_2", rule_.beta_2}, {"epsilon", rule_.epsilon}, {"amsgrad", rule_.amsgrad}};
+    return {{"beta_1", rule_.beta_1},
+            {"beta_2", rule_.beta_2},
+            {"epsilon", rule_.epsilon},
+            {"amsgrad", rule_.amsgrad}};
   }
 
  protected:

@@ -48,7 +48,10 @@ class RMSpropImpl : public OptimizerImpl {
       : OptimizerImpl("RMSprop", o.learning_rate, detail::common_options(o)), o_(o) {}
 
   std::vector<std::pair<std::string, ConfigValue>> own_config() const override {
-    return {{"rho", o_.rho}, {"momentum", o_.momentum}, {"epsilon", o_.epsilon}, {"centered", o_.centered}};
+    return {{"rho", o_.rho},
+            {"momentum", o_.momentum},
+            {"epsilon", o_.epsilon},
+            {"centered", o_.centered}};
   }
 
  protected:

@@ -173,8 +173,8 @@ class Fields {
   void require(const std::string& key, const json& allowed) const {
     const json* v = find(key);
     if (v != nullptr && *v != allowed) {
-      throw Error(where(key) + " is " + v->dump() + "; kerascpp supports only " +
-                  allowed.dump() + " (or null).");
+      throw Error(where(key) + " is " + v->dump() + "; kerascpp supports only " + allowed.dump() +
+                  " (or null).");
     }
   }
 
@@ -369,8 +369,8 @@ CompileOptions compile_options_from_config(const json& config, const std::string
         lists[0].push_back(metric_from(entry, at(path, i)));
       }
     }
-    options.metrics = per_output ? MetricList::per_output(std::move(lists))
-                                 : MetricList(std::move(lists[0]));
+    options.metrics =
+        per_output ? MetricList::per_output(std::move(lists)) : MetricList(std::move(lists[0]));
   }
   if (f.find("weighted_metrics") != nullptr) {
     throw Error(f.where("weighted_metrics") +
@@ -378,6 +378,19 @@ CompileOptions compile_options_from_config(const json& config, const std::string
                 "{.compile = false} to use the model without its training setup.");
   }
   return options;
+}
+
+void compile_from_config(Model& model, const json& config, const std::string& context) {
+  const CompileOptions options = compile_options_from_config(config, context);
+  try {
+    model.compile(options);
+  } catch (const Error& e) {
+    throw Error(context + ": " + e.what());
+  }
+  detail::FunctionalImpl& impl = *detail::as_model(model.ptr().get());
+  optimizers::Optimizer optimizer = impl.training->optimizer;
+  optimizer.impl().build(impl.trainable_weights());
+  impl.optimizer_variables = [optimizer] { return optimizer.variables(); };
 }
 
 }  // namespace keras::saving

@@ -30,5 +30,9 @@ optimizers::Optimizer optimizer_from_config(const json& value, const std::string
 // compile()'s arguments from a compile_config; throws keras::Error naming
 // the field that kerascpp cannot honour.
 CompileOptions compile_options_from_config(const json& config, const std::string& context);
+// Keras' compile_from_config: compiles the model with those arguments, then
+// builds the optimizer for the model's trainable weights (so that a weights
+// file can fill its variables) and counts them in the summary.
+void compile_from_config(Model& model, const json& config, const std::string& context);
 
 }  // namespace keras::saving

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
@@ -60,10 +61,10 @@ KerasArchive KerasArchive::read(const std::string& path, const std::string& cont
   int code = 0;
   ZipHandle zip(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code));
   if (!zip) {
-    const std::string why =
-        code == ZIP_ER_NOZIP    ? "the file is not a zip archive"
-        : code == ZIP_ER_INCONS ? "the zip archive is inconsistent or truncated"
-        : code == ZIP_ER_EXISTS ? "the zip archive holds two members of the same name"
+    const std::string why = code == ZIP_ER_NOZIP    ? "the file is not a zip archive"
+                            : code == ZIP_ER_INCONS ? "the zip archive is inconsistent or truncated"
+                            : code == ZIP_ER_EXISTS
+                                ? "the zip archive holds two members of the same name"
                                 : zip_open_error(code);
     throw Error(context + ": " + why + " (a .keras file is a zip archive).");
   }
@@ -73,8 +74,8 @@ KerasArchive KerasArchive::read(const std::string& path, const std::string& cont
   std::map<std::string, zip_uint64_t> wanted;
   for (zip_int64_t i = 0; i < entries; ++i) {
     const char* raw = zip_get_name(zip.get(), static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
-    if (raw == nullptr) throw Error(context + ": cannot read the name of zip entry " +
-                                    std::to_string(i) + ".");
+    if (raw == nullptr)
+      throw Error(context + ": cannot read the name of zip entry " + std::to_string(i) + ".");
     const std::string name = raw;
     if (max_sizes.count(name) == 0) continue;
     if (wanted.count(name) != 0) {
@@ -127,8 +128,8 @@ KerasArchive KerasArchive::read(const std::string& path, const std::string& cont
     std::string data(static_cast<std::size_t>(size), '\0');
     std::int64_t done = 0;
     while (done < size) {
-      const zip_int64_t n = zip_fread(file.get(), data.data() + done,
-                                      static_cast<zip_uint64_t>(size - done));
+      const zip_int64_t n =
+          zip_fread(file.get(), data.data() + done, static_cast<zip_uint64_t>(size - done));
       if (n < 0) {
         throw Error(where + ": cannot be read: " + zip_file_strerror(file.get()) +
                     " (damaged or truncated file?).");
@@ -140,9 +141,10 @@ KerasArchive KerasArchive::read(const std::string& path, const std::string& cont
     char extra = 0;
     const zip_int64_t more = done == size ? zip_fread(file.get(), &extra, 1) : 0;
     if (done != size || more != 0) {
-      throw Error(where + ": its data " + (more < 0 ? std::string("fails its checksum") :
-                                           "does not match its recorded size of " +
-                                               std::to_string(size) + " bytes") +
+      throw Error(where + ": its data " +
+                  (more < 0
+                       ? std::string("fails its checksum")
+                       : "does not match its recorded size of " + std::to_string(size) + " bytes") +
                   " (damaged or truncated file?).");
     }
     archive.members_[name] = std::move(data);
@@ -181,8 +183,10 @@ void write_members(const std::string& tmp, const std::vector<ArchiveMember>& mem
   int code = 0;
   ZipHandle zip(zip_open(tmp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code));
   if (!zip) {
-    throw Error(context + ": cannot create the file (does its folder exist, and is it "
-                          "writable?): " + zip_open_error(code) + ".");
+    throw Error(context +
+                ": cannot create the file (does its folder exist, and is it "
+                "writable?): " +
+                zip_open_error(code) + ".");
   }
   const std::time_t now = std::time(nullptr);
   for (const ArchiveMember& m : members) {

@@ -16,13 +16,11 @@
 #include "keras/saving.hpp"
 #include "layers/layer_config_writer.hpp"
 #include "models/functional.hpp"
-#include "saving/compile_config.hpp"
 #include "saving/h5_file.hpp"
 #include "saving/keras_archive.hpp"
 #include "saving/model_from_config.hpp"
 #include "saving/weight_budget.hpp"
 #include "saving/weights_h5.hpp"
-#include "training/training_state.hpp"
 
 namespace keras {
 
@@ -68,10 +66,11 @@ void check_config_values(const json& v, const std::string& path, int depth) {
   }
   if (v.is_number_integer()) {
     const bool negative = v.is_number_unsigned() ? false : v.get<std::int64_t>() < 0;
-    const bool too_big = v.is_number_unsigned()
-                             ? v.get<std::uint64_t>() >= static_cast<std::uint64_t>(kMaxConfigInteger)
-                             : (negative ? v.get<std::int64_t>() < -kMaxConfigInteger
-                                         : v.get<std::int64_t>() >= kMaxConfigInteger);
+    const bool too_big =
+        v.is_number_unsigned()
+            ? v.get<std::uint64_t>() >= static_cast<std::uint64_t>(kMaxConfigInteger)
+            : (negative ? v.get<std::int64_t>() < -kMaxConfigInteger
+                        : v.get<std::int64_t>() >= kMaxConfigInteger);
     if (too_big) throw Error(path + " holds " + v.dump() + ", an absurd size for a Keras config.");
     return;
   }
@@ -138,33 +137,19 @@ Model rebuild(const json& config, std::int64_t weights_bytes, const std::string&
   }
 }
 
-// Keras' compile_from_config: compile, then build the optimizer so that its
-// variables exist before the weights file fills them.
-void recompile(Model& model, detail::FunctionalImpl& impl, const json& compile_config,
-               const std::string& context) {
-  CompileOptions options = saving::compile_options_from_config(
-      compile_config, context + ": " + kConfig + ": compile_config");
-  try {
-    model.compile(options);
-  } catch (const Error& e) {
-    throw Error(context + ": " + kConfig + ": compile_config: " + e.what());
-  }
-  optimizers::Optimizer optimizer = impl.training->optimizer;
-  optimizer.impl().build(impl.trainable_weights());
-  impl.optimizer_variables = [optimizer] { return optimizer.variables(); };
-}
-
 }  // namespace
 
 void Model::save(const std::string& path) const {
   const std::string context = "save(" + quoted(path) + ")";
   if (!ends_with(path, ".keras")) {
     if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
-      throw Error(context + ": the legacy HDF5 (.h5) model format is not supported yet; save "
-                            "to a `.keras` file.");
+      throw Error(context +
+                  ": the legacy HDF5 (.h5) model format is not supported yet; save "
+                  "to a `.keras` file.");
     }
-    throw Error(context + ": invalid filepath extension for saving. Add a `.keras` extension "
-                          "(Keras 3's native format).");
+    throw Error(context +
+                ": invalid filepath extension for saving. Add a `.keras` extension "
+                "(Keras 3's native format).");
   }
   detail::FunctionalImpl& model = functional();
   // Everything is serialized before the file is touched.
@@ -184,28 +169,24 @@ void Model::save(const std::string& path) const {
 Model load_model(const std::string& path, const LoadModelOptions& options) {
   const std::string context = "load_model(" + quoted(path) + ")";
   if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
-    throw Error(context + ": legacy HDF5 (.h5) models are not supported yet; kerascpp reads "
-                          "Keras 3 `.keras` files.");
+    throw Error(context +
+                ": legacy HDF5 (.h5) models are not supported yet; kerascpp reads "
+                "Keras 3 `.keras` files.");
   }
   if (!ends_with(path, ".keras")) {
     throw Error(context + ": file format not supported. kerascpp reads Keras 3 `.keras` files.");
   }
   const saving::KerasArchive archive = saving::KerasArchive::read(
-      path, context,
-      {{kMetadata, kMaxJsonBytes}, {kConfig, kMaxJsonBytes}, {kWeights, INT64_MAX}});
-  const json config = parse_member(archive, kConfig, context);
+      path, context, {{kMetadata, kMaxJsonBytes}, {kConfig, kMaxJsonBytes}, {kWeights, INT64_MAX}});
+  json config = parse_member(archive, kConfig, context);
+  // As Keras' load_model(compile=False): the compile_config is ignored.
+  if (!options.compile) config.erase("compile_config");
   if (archive.has(kMetadata)) parse_member(archive, kMetadata, context);
   const std::string& weights = archive.member(kWeights);
 
   Model model = rebuild(config, static_cast<std::int64_t>(weights.size()), context);
   detail::FunctionalImpl& impl = *detail::as_model(model.ptr().get());
   check_tensor_sizes(impl, context + ": " + kConfig);
-  if (options.compile) {
-    auto it = config.find("compile_config");
-    if (it != config.end() && it->is_object() && !it->empty()) {
-      recompile(model, impl, *it, context);
-    }
-  }
   const std::string where = context + ": " + kWeights;
   const saving::H5File file = saving::H5File::open_image(weights, where);
   saving::read_model_weights(file, impl, where, true);

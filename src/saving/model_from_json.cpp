@@ -11,6 +11,7 @@
 #include "layers/layer_factory.hpp"
 #include "models/functional.hpp"
 #include "models/sequential.hpp"
+#include "saving/compile_config.hpp"
 #include "saving/model_from_config.hpp"
 
 namespace keras::models {
@@ -405,7 +406,13 @@ Model model_from_config(const nlohmann::ordered_json& object) {
     fail("model.class_name",
          "is \"" + class_name + "\"; a model (Sequential or Functional) is needed.");
   }
-  return Model(deserialize(object, "model"));
+  Model model(deserialize(object, "model"));
+  // As Keras' deserialize_keras_object: a compile_config compiles the model.
+  auto compile = object.find("compile_config");
+  if (compile != object.end() && compile->is_object() && !compile->empty()) {
+    compile_from_config(model, *compile, "model_from_json: model.compile_config");
+  }
+  return model;
 }
 
 }  // namespace keras::saving

@@ -39,7 +39,8 @@ TEST(KerasFixtures, LoadAndPredictAsKeras) {
     ASSERT_EQ(ys.size(), model.outputs().size());
     const auto got = model.predict(xs);
     ASSERT_EQ(got.size(), ys.size());
-    for (std::size_t i = 0; i < ys.size(); ++i) expect_close(got[i], ys[i], 1e-5, "y_" + std::to_string(i));
+    for (std::size_t i = 0; i < ys.size(); ++i)
+      expect_close(got[i], ys[i], 1e-5, "y_" + std::to_string(i));
     ++cases;
   }
   EXPECT_GE(cases, 12);
@@ -198,15 +199,16 @@ TEST(SaveLoad, TrainingContinuesExactlyAfterLoad) {
     TempDir tmp;
     auto make = [] {
       keras::utils::set_random_seed(11);
-      return keras::Sequential({keras::Input({4}), L::Dense(8, {.activation = "tanh"}),
-                                L::Dense(3)});
+      return keras::Sequential(
+          {keras::Input({4}), L::Dense(8, {.activation = "tanh"}), L::Dense(3)});
     };
     keras::Sequential straight = make();
     keras::Sequential halves = make();
     auto compile = [&](keras::Model& m) {
       // A fresh optimizer of the same config for each model.
       json config = keras::keras_file_testing::optimizer_config(optimizers[k]);
-      m.compile({.optimizer = keras::keras_file_testing::optimizer_from(config), .loss = "mse",
+      m.compile({.optimizer = keras::keras_file_testing::optimizer_from(config),
+                 .loss = "mse",
                  .metrics = {"mae"}});
     };
     compile(straight);

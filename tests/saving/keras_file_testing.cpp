@@ -21,8 +21,8 @@ std::string fixture(const std::string& name) {
 
 std::vector<fs::path> fixture_cases() {
   std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(fs::path(KERASCPP_FIXTURES_DIR) / "saving_keras" /
-                                              "models")) {
+  for (const auto& e :
+       fs::directory_iterator(fs::path(KERASCPP_FIXTURES_DIR) / "saving_keras" / "models")) {
     if (e.is_directory()) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());

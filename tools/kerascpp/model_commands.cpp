@@ -25,9 +25,8 @@ namespace {
 // OUT.npy -> OUT_3.npy (OUT -> OUT_3.npy).
 std::string numbered(const std::string& path, std::size_t i) {
   const std::string suffix = ".npy";
-  const bool has_suffix =
-      path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(),
-                                                   suffix) == 0;
+  const bool has_suffix = path.size() >= suffix.size() &&
+                          path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   const std::string stem = has_suffix ? path.substr(0, path.size() - suffix.size()) : path;
   return stem + "_" + std::to_string(i) + suffix;
 }
@@ -39,8 +38,8 @@ int run_predict(const PredictCommandOptions& options) {
   const std::size_t wanted = model.inputs().size();
   if (options.inputs.size() != wanted) {
     std::cerr << "kerascpp predict: the model takes " << wanted << " input"
-              << (wanted == 1 ? "" : "s") << ", got " << options.inputs.size()
-              << " .npy file" << (options.inputs.size() == 1 ? "" : "s")
+              << (wanted == 1 ? "" : "s") << ", got " << options.inputs.size() << " .npy file"
+              << (options.inputs.size() == 1 ? "" : "s")
               << "; give one per input, in the model's input order.\n";
     return 2;
   }
@@ -50,8 +49,8 @@ int run_predict(const PredictCommandOptions& options) {
   for (std::size_t i = 0; i < ys.size(); ++i) {
     const std::string path = ys.size() == 1 ? options.output : numbered(options.output, i);
     keras::io::save_npy(path, ys[i]);
-    std::cout << path << " " << ys[i].shape().to_string() << " "
-              << keras::dtype_name(ys[i].dtype()) << "\n";
+    std::cout << path << " " << ys[i].shape().to_string() << " " << keras::dtype_name(ys[i].dtype())
+              << "\n";
   }
   return 0;
 }
