@@ -132,10 +132,65 @@ LAYER_SAMPLES = [
     ),
     ("embedding", "layer = layers.Embedding(10, 4)", [((6,), "int32")]),
     ("embedding_mask_zero", "layer = layers.Embedding(10, 4, mask_zero=True)", [((6,), "int32")]),
+    (
+        "embedding_options",
+        "layer = layers.Embedding(12, 3, "
+        "embeddings_initializer=keras.initializers.RandomNormal(stddev=0.1, seed=4), "
+        "embeddings_regularizer=keras.regularizers.L2(0.01), "
+        "activity_regularizer=keras.regularizers.L1(0.02), "
+        'embeddings_constraint=keras.constraints.MaxNorm(2.0), name="emb")',
+        [((6,), "int32")],
+    ),
     ("masking", "layer = layers.Masking()", [(5, 3)]),
+    ("masking_value", "layer = layers.Masking(mask_value=-1.0)", [(5, 3)]),
     ("gru", "layer = layers.GRU(3)", [(5, 4)]),
     ("lstm", "layer = layers.LSTM(3, return_sequences=True)", [(5, 4)]),
     ("simple_rnn", "layer = layers.SimpleRNN(3)", [(5, 4)]),
+    (
+        "gru_reset_before",
+        "layer = layers.GRU(3, reset_after=False, return_sequences=True, go_backwards=True, "
+        "dropout=0.1, recurrent_dropout=0.2, seed=5)",
+        [(5, 4)],
+    ),
+    (
+        "lstm_options",
+        'layer = layers.LSTM(4, activation="relu", recurrent_activation="hard_sigmoid", '
+        "use_bias=False, unit_forget_bias=False, "
+        "kernel_initializer=keras.initializers.HeNormal(seed=1), "
+        "recurrent_initializer=keras.initializers.Orthogonal(gain=0.5, seed=2), "
+        'return_state=True, unroll=True, seed=3, name="l", trainable=False)',
+        [(5, 4)],
+    ),
+    (
+        "lstm_initial_state",
+        "layer = layers.LSTM(3, return_state=True)\n"
+        "layer(keras.Input((5, 4)), initial_state=[keras.Input((3,)), keras.Input((3,))])",
+        None,
+    ),
+    (
+        "simple_rnn_options",
+        'layer = layers.SimpleRNN(2, activation="relu", return_sequences=True, dropout=0.25, '
+        'recurrent_dropout=0.5, bias_initializer="ones", zero_output_for_mask=True)',
+        [(5, 4)],
+    ),
+    (
+        "bidirectional_backward_layer",
+        "layer = layers.Bidirectional(layers.LSTM(3, return_sequences=True), "
+        "backward_layer=layers.LSTM(3, return_sequences=True, go_backwards=True), "
+        'merge_mode="sum")',
+        [(5, 4)],
+    ),
+    (
+        "bidirectional_merge_none",
+        "layer = layers.Bidirectional(layers.SimpleRNN(2, return_state=True), merge_mode=None)",
+        [(5, 4)],
+    ),
+    (
+        "bidirectional_initial_state",
+        'layer = layers.Bidirectional(layers.GRU(2), merge_mode="mul")\n'
+        "layer(keras.Input((5, 4)), initial_state=[keras.Input((2,)), keras.Input((2,))])",
+        None,
+    ),
     # Normalization, merging and regularization layers.
     ("activity_regularization", "layer = layers.ActivityRegularization(l1=0.01, l2=0.02)", [(4, 3)]),
     ("average", "layer = layers.Average()", [(4, 3), (4, 3)]),
@@ -168,6 +223,71 @@ LAYER_SAMPLES = [
     ("separable_conv2d", "layer = layers.SeparableConv2D(4, 3)", [(6, 6, 3)]),
     ("up_sampling2d", "layer = layers.UpSampling2D(2)", [(6, 6, 3)]),
     ("zero_padding2d", "layer = layers.ZeroPadding2D(1)", [(6, 6, 3)]),
+    (
+        "average_pooling1d_channels_first",
+        'layer = layers.AveragePooling1D(3, strides=1, data_format="channels_first")',
+        [(3, 6)],
+    ),
+    (
+        "max_pooling2d_options",
+        'layer = layers.MaxPooling2D((3, 2), strides=(1, 2), padding="same")',
+        [(6, 6, 3)],
+    ),
+    ("global_average_pooling1d_keepdims", "layer = layers.GlobalAveragePooling1D(keepdims=True)", [(6, 3)]),
+    (
+        "global_max_pooling2d_channels_first",
+        'layer = layers.GlobalMaxPooling2D(data_format="channels_first", keepdims=True)',
+        [(3, 6, 6)],
+    ),
+    (
+        "conv1d_causal",
+        'layer = layers.Conv1D(2, 3, padding="causal", dilation_rate=2, activation="tanh")',
+        [(8, 3)],
+    ),
+    (
+        "conv2d_options",
+        'layer = layers.Conv2D(4, (3, 2), dilation_rate=(2, 1), groups=2, use_bias=False, '
+        'kernel_initializer="he_uniform", kernel_regularizer=keras.regularizers.L2(0.01), '
+        "activity_regularizer=keras.regularizers.L1(0.01), "
+        "kernel_constraint=keras.constraints.UnitNorm(axis=[0, 1, 2]))",
+        [(7, 6, 4)],
+    ),
+    (
+        "conv2d_channels_first",
+        'layer = layers.Conv2D(3, 2, strides=2, data_format="channels_first", '
+        'bias_initializer="ones", name="c")',
+        [(2, 6, 6)],
+    ),
+    (
+        "conv2d_transpose_options",
+        'layer = layers.Conv2DTranspose(2, 3, strides=2, padding="same", output_padding=1, '
+        'activation="relu", use_bias=False)',
+        [(4, 4, 3)],
+    ),
+    (
+        "depthwise_conv2d_options",
+        'layer = layers.DepthwiseConv2D(2, depth_multiplier=2, padding="same", strides=2, '
+        'depthwise_initializer="ones", depthwise_regularizer="l2", bias_constraint="non_neg")',
+        [(6, 6, 3)],
+    ),
+    (
+        "separable_conv2d_options",
+        'layer = layers.SeparableConv2D(4, 3, depth_multiplier=2, dilation_rate=2, padding="same", '
+        'pointwise_initializer="zeros", pointwise_regularizer=keras.regularizers.L1(0.01), '
+        'activation="relu")',
+        [(7, 7, 3)],
+    ),
+    ("cropping2d_asymmetric", "layer = layers.Cropping2D(((1, 0), (2, 1)))", [(6, 6, 3)]),
+    (
+        "up_sampling2d_bilinear",
+        'layer = layers.UpSampling2D((2, 3), interpolation="bilinear")',
+        [(4, 4, 3)],
+    ),
+    (
+        "zero_padding2d_channels_first",
+        'layer = layers.ZeroPadding2D((1, 2), data_format="channels_first")',
+        [(3, 6, 6)],
+    ),
 ]
 
 

@@ -22,6 +22,7 @@
 #include "keras/shape.hpp"
 #include "keras/tensor.hpp"
 #include "keras/utils.hpp"
+#include "keras/utils/model_to_dot.hpp"
 #include "keras/utils/progbar.hpp"
 #include "keras/utils/to_categorical.hpp"
 #include "keras/variable.hpp"

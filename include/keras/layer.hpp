@@ -28,7 +28,8 @@ namespace keras {
 class LayerImpl;
 struct Node;
 namespace detail {
-class ConfigWriter;  // src/layers/layer_config_writer.hpp
+class ConfigWriter;   // src/layers/layer_config_writer.hpp
+class ExplainWriter;  // src/layers/layer_explain_writer.hpp
 }
 
 // A symbolic tensor: a shape (whose batch dimension is usually None), a dtype,
@@ -47,6 +48,10 @@ class KerasTensor {
   int tensor_index() const;
   LayerImpl& layer() const;
   const void* id() const { return state_.get(); }
+  // Keras' _keras_mask: the symbolic mask the producing call attached to this
+  // output (Embedding(mask_zero=true)'s not_equal, Masking's any, or one
+  // passed on), undefined when there is none.
+  KerasTensor mask() const;
 
  private:
   struct State;
@@ -63,6 +68,12 @@ struct Node {
   int node_index = 0;  // position among the layer's calls (Keras' node_index)
   // Whether inputs were passed as a list (Concatenate()([a, b])) rather than alone.
   bool inputs_as_list = false;
+  // The call's mask= argument as Keras records it in the node (a connection
+  // in the graph): empty when the call got none; else one entry per input,
+  // undefined for an input without a mask.
+  std::vector<KerasTensor> masks;
+  // The mask attached to each output (Keras' _keras_mask), undefined where none.
+  std::vector<KerasTensor> output_masks;
 };
 
 // What a call receives besides its inputs.
@@ -105,6 +116,17 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   virtual std::vector<std::optional<Tensor>> compute_mask(
       const std::vector<Tensor>& inputs, const std::vector<std::optional<Tensor>>& masks) const;
   virtual bool supports_masking() const { return false; }
+  // compute_mask on symbolic tensors, as Keras runs it when a layer is called
+  // on KerasTensors: the mask of each output as a graph tensor (undefined:
+  // none). A layer that makes a new mask records it with graph operations
+  // (Embedding: not_equal). Default, with supports_masking(): the single
+  // input's mask passes on, as compute_mask's default.
+  virtual std::vector<KerasTensor> compute_symbolic_mask(
+      const std::vector<KerasTensor>& inputs, const std::vector<KerasTensor>& masks) const;
+  // Keras' _call_has_mask_arg: whether call() takes mask=. A symbolic call of
+  // such a layer on a masked tensor records that mask as one of its inputs
+  // (Node::masks), and running the graph passes it in.
+  virtual bool call_has_mask_arg() const { return false; }
   // How many inputs call() takes; -1 means a list of any length >= 1.
   virtual int num_inputs() const { return 1; }
 
@@ -141,9 +163,13 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   std::vector<Tensor> apply(const std::vector<Tensor>& inputs, const CallContext& ctx);
   void apply_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
                   std::vector<Tensor>& outputs);
-  // Records a node: checks and builds from symbolic shapes, infers outputs.
+  // Records a node: checks and builds from symbolic shapes, infers outputs,
+  // and attaches the outputs' masks (compute_symbolic_mask). masks is the
+  // call's explicit mask= (one per input, as Keras' call(x, mask=m)); empty:
+  // the inputs' own masks.
   std::vector<KerasTensor> apply_symbolic(const std::vector<KerasTensor>& inputs,
-                                          bool inputs_as_list);
+                                          bool inputs_as_list,
+                                          const std::vector<KerasTensor>& masks = {});
   // Calls build() once, remembering the shapes (Keras' build_config).
   void maybe_build(const std::vector<Shape>& input_shapes);
   const std::vector<Shape>& build_shapes() const { return build_shapes_; }
@@ -159,6 +185,14 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // defines it next to its from_config builder. The default throws
   // keras::Error: the layer cannot be saved yet.
   virtual void write_config(detail::ConfigWriter& writer) const;
+
+  // ---- explaining (Model::explain) ----
+  // Writes what this layer does to the shapes of one call, with the writer's
+  // helpers (src/layers/layer_explain_writer.hpp): the operation in index
+  // notation with concrete axis names, what is shared, and where each
+  // parameter comes from. Each layer defines it next to its call(). The
+  // default marks the layer as unexplained (the writer then says so).
+  virtual void explain(detail::ExplainWriter& writer) const;
 
   // ---- losses (Keras' add_loss, layer.losses, activity_regularizer) ----
   // Adds a scalar loss computed during a call: to the innermost live
@@ -198,6 +232,10 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
                                     std::vector<Shape> output_shapes,
                                     std::vector<DType> output_dtypes, bool inputs_as_list,
                                     std::optional<int> node_index = std::nullopt);
+  // What apply_symbolic does after recording a node: records the call's
+  // mask= argument and attaches the outputs' masks (Keras' __call__).
+  void attach_masks(Node& node, const std::vector<KerasTensor>& inputs,
+                    const std::vector<KerasTensor>& given) const;
   // What apply() does after calling when the layer has an activity regularizer.
   void add_activity_losses(const std::vector<Tensor>& outputs);
 

@@ -128,6 +128,13 @@ class Model : public Layer {
   void summary(const SummaryOptions& options) const { summary(std::cout, options); }
   std::string summary_string(const SummaryOptions& options = {}) const;
 
+  // What each layer does to the shapes and where every parameter comes from
+  // (kerascpp's own; Keras has no such method): per layer, its input and
+  // output shapes, the operation in index notation with the axes named, what
+  // is shared, and the parameter arithmetic (src/models/explain.cpp).
+  void explain(std::ostream& os = std::cout) const;
+  std::string explain_string() const;
+
   // The layers, as model.layers (a Sequential's InputLayer is not among them).
   std::vector<Layer> layers() const;
   // Throws keras::Error listing the layer names when there is none so named.

@@ -5,6 +5,7 @@
 
 #include "keras/ops.hpp"
 #include "keras/utils.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "saving/weight_budget.hpp"
 
 namespace keras {
@@ -50,6 +51,13 @@ int KerasTensor::tensor_index() const {
 }
 LayerImpl& KerasTensor::layer() const { return *node()->layer; }
 
+KerasTensor KerasTensor::mask() const {
+  const std::shared_ptr<Node>& n = node();
+  const auto i = static_cast<std::size_t>(tensor_index());
+  if (!n || i >= n->output_masks.size()) return {};
+  return n->output_masks[i];
+}
+
 // ---- LayerImpl ----
 
 LayerImpl::LayerImpl(std::string class_name, const std::string& name, bool trainable)
@@ -84,12 +92,20 @@ std::vector<std::optional<Tensor>> LayerImpl::compute_mask(
   return {};
 }
 
+std::vector<KerasTensor> LayerImpl::compute_symbolic_mask(
+    const std::vector<KerasTensor>&, const std::vector<KerasTensor>& masks) const {
+  if (supports_masking() && masks.size() == 1) return masks;
+  return {};
+}
+
 std::string LayerImpl::describe() const { return class_name_ + " \"" + name_ + "\""; }
 
 void LayerImpl::write_config(detail::ConfigWriter&) const {
   throw Error(describe() + " cannot be saved yet: kerascpp has no config writer for " +
               class_name_ + " layers.");
 }
+
+void LayerImpl::explain(detail::ExplainWriter& writer) const { writer.unexplained(); }
 
 void LayerImpl::check_num_inputs(std::size_t given) const {
   const int expected = num_inputs();
@@ -357,8 +373,13 @@ void LayerImpl::apply_into(const std::vector<Tensor>& inputs, const CallContext&
 }
 
 std::vector<KerasTensor> LayerImpl::apply_symbolic(const std::vector<KerasTensor>& inputs,
-                                                   bool inputs_as_list) {
+                                                   bool inputs_as_list,
+                                                   const std::vector<KerasTensor>& masks) {
   check_num_inputs(inputs.size());
+  if (masks.size() > inputs.size()) {
+    throw Error(describe() + " got " + std::to_string(masks.size()) + " masks for " +
+                std::to_string(inputs.size()) + " inputs.");
+  }
   std::vector<Shape> shapes;
   std::vector<DType> dtypes;
   for (const auto& x : inputs) {
@@ -374,7 +395,37 @@ std::vector<KerasTensor> LayerImpl::apply_symbolic(const std::vector<KerasTensor
   for (std::size_t i = 0; i < node->output_shapes.size(); ++i) {
     outputs.emplace_back(node->output_shapes[i], node->output_dtypes[i], node, static_cast<int>(i));
   }
+  attach_masks(*node, inputs, masks);
   return outputs;
+}
+
+void LayerImpl::attach_masks(Node& node, const std::vector<KerasTensor>& inputs,
+                             const std::vector<KerasTensor>& given) const {
+  // As Keras' Layer.__call__: the masks the call sees are those given, else
+  // those attached to its inputs.
+  std::vector<KerasTensor> masks = given;
+  if (masks.empty()) {
+    for (const auto& x : inputs) masks.push_back(x.mask());
+  }
+  masks.resize(inputs.size());
+  const bool any_mask =
+      std::any_of(masks.begin(), masks.end(), [](const KerasTensor& m) { return m.defined(); });
+  // A layer whose call() takes mask= gets it as an argument (a connection of
+  // the node) when it was given, or when the call has a single tensor
+  // argument (the sequences alone, or a model's list of inputs); an RNN
+  // called with initial states gets none recorded, as in Keras.
+  if (any_mask &&
+      (!given.empty() || (call_has_mask_arg() && (inputs.size() == 1 || num_inputs() > 1)))) {
+    node.masks = masks;
+  }
+  // A layer may make a mask from no mask (Embedding).
+  if (!supports_masking()) return;
+  std::vector<KerasTensor> out = compute_symbolic_mask(inputs, masks);
+  if (std::none_of(out.begin(), out.end(), [](const KerasTensor& m) { return m.defined(); })) {
+    return;
+  }
+  out.resize(node.output_shapes.size());
+  node.output_masks = std::move(out);
 }
 
 std::shared_ptr<Node> LayerImpl::record_node(std::vector<KerasTensor> inputs,

@@ -4,6 +4,7 @@
 #include "keras/activations.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -29,6 +30,13 @@ class ActivationImpl : public LayerImpl {
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());
     return input_shapes;
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    w.formula(detail::indexed("y", x) + " = " +
+              detail::activation_formula(activation_name_, "x", x));
+    w.note(detail::activation_note(activation_name_, x) + "; no weights");
   }
 
   void write_config(detail::ConfigWriter& w) const override {

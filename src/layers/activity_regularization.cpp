@@ -5,6 +5,7 @@
 
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -29,6 +30,14 @@ class ActivityRegularizationImpl : public LayerImpl {
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());
     return input_shapes;
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    w.formula(detail::indexed("y", x) + " = " + detail::indexed("x", x));
+    w.note("passes its input through unchanged; each call adds (" + detail::number(l1_) +
+           " * sum |y| + " + detail::number(l2_) +
+           " * sum y^2) / batch size to the loss; no weights");
   }
 
   // Keras' get_config drops the activity_regularizer it set and writes l1, l2.

@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/merge.hpp"
 
 namespace keras::layers {
@@ -14,6 +15,12 @@ class AddImpl : public ElementwiseMergeImpl {
  public:
   explicit AddImpl(const AddOptions& options)
       : ElementwiseMergeImpl("Add", "add", options.name, options.trainable) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    explain_elementwise(w, "adds", [](const std::vector<std::string>& terms) {
+      return detail::joined(terms, " + ");
+    });
+  }
 
   void write_config(detail::ConfigWriter& w) const override { w.base(); }
 

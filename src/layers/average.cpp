@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/merge.hpp"
 
 namespace keras::layers {
@@ -14,6 +15,12 @@ class AverageImpl : public ElementwiseMergeImpl {
  public:
   explicit AverageImpl(const AverageOptions& options)
       : ElementwiseMergeImpl("Average", "average", options.name, options.trainable) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    explain_elementwise(w, "averages", [](const std::vector<std::string>& terms) {
+      return "(" + detail::joined(terms, " + ") + ") / " + std::to_string(terms.size());
+    });
+  }
 
   void write_config(detail::ConfigWriter& w) const override { w.base(); }
 

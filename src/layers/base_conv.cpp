@@ -1,7 +1,11 @@
 // BaseConv (keras/src/layers/convolutional/base_conv.py) for Conv1D and Conv2D.
 #include "layers/base_conv.hpp"
 
+#include <algorithm>
+
 #include "keras/ops.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -64,6 +68,52 @@ class BaseConvImpl : public ConvLayerImpl {
     channels_ = channels;
   }
 
+  // One kernel slides over the positions: every output position uses the
+  // same kernel[window, c, f].
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const WindowIndices ix =
+        window_indices(in, w.output(), rank_, channels_first_, args_.kernel_size,
+                       args_.conv.strides, args_.conv.dilation_rate, args_.conv.padding, "c", "f");
+    std::vector<std::string> kernel = ix.window;
+    kernel.push_back("c");
+    kernel.push_back("f");
+    std::string sum = "sum_{" + detail::joined(ix.window) + ",c} " +
+                      detail::indexed("x", ix.input) + " * " + detail::indexed("kernel", kernel);
+    if (args_.use_bias) sum += " + bias[f]";
+    w.formula(detail::indexed("y", ix.output) + " = " + detail::activated(activation_, sum));
+    const std::int64_t channels = channel_dim(in, channels_first_);
+    const std::int64_t seen = channels == None ? None : channels / args_.groups;
+    std::int64_t window = 1;
+    for (std::int64_t k : args_.kernel_size) window *= k;
+    w.note("slides a window of " + ix.sizes + " over the input" +
+           stride_phrase(args_.conv.strides) + ": the same kernel is used at each of the " +
+           ix.positions + " output positions; each output value reads " + ix.sizes + " x " +
+           detail::dim(seen) + (seen == None ? "" : " = " + detail::with_commas(window * seen)) +
+           " inputs");
+    if (args_.groups > 1) {
+      w.note("groups=" + std::to_string(args_.groups) + ": the " + detail::dim(channels) +
+             " channels are split into " + std::to_string(args_.groups) +
+             " groups; filter f reads only the " + detail::dim(seen) + " channels of its group");
+    }
+    if (*std::max_element(args_.conv.dilation_rate.begin(), args_.conv.dilation_rate.end()) > 1) {
+      w.note("dilation_rate " + format_dims(args_.conv.dilation_rate) +
+             ": the window's taps are that many positions apart");
+    }
+    const std::string pad = padding_note(args_.conv.padding, "positions outside the input read 0");
+    if (!pad.empty()) w.note(pad);
+  }
+
+  // Keras' BaseConv.get_config.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().set("filters", args_.filters);
+    write_conv_window(w, args_.kernel_size, args_.conv);
+    w.set("groups", args_.groups).set("activation", activation_).set("use_bias", args_.use_bias);
+    write_conv_weights(
+        w, {{"kernel", args_.kernel_initializer, args_.kernel_regularizer, args_.kernel_constraint},
+            {"bias", args_.bias_initializer, args_.bias_regularizer, args_.bias_constraint}});
+  }
+
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());
     const Tensor x = to_compute_dtype(inputs[0]);
@@ -88,6 +138,25 @@ class BaseConvImpl : public ConvLayerImpl {
 };
 
 }  // namespace
+
+void write_conv_window(detail::ConfigWriter& w, const std::vector<std::int64_t>& kernel_size,
+                       const ops::ConvArgs& conv, bool with_output_padding) {
+  w.set("kernel_size", kernel_size).set("strides", conv.strides).set("padding", conv.padding);
+  if (with_output_padding) {
+    w.set("output_padding",
+          conv.output_padding.empty() ? detail::json(nullptr) : detail::json(conv.output_padding));
+  }
+  w.set("data_format", conv.data_format).set("dilation_rate", conv.dilation_rate);
+}
+
+void write_conv_weights(detail::ConfigWriter& w, std::initializer_list<ConvWeightConfig> weights) {
+  const std::string initializer = "_initializer", regularizer = "_regularizer",
+                    constraint = "_constraint";
+  for (const ConvWeightConfig& c : weights) w.initializer(c.prefix + initializer, c.initializer);
+  for (const ConvWeightConfig& c : weights) w.regularizer(c.prefix + regularizer, c.regularizer);
+  w.regularizer("activity_regularizer", w.layer().activity_regularizer());
+  for (const ConvWeightConfig& c : weights) w.constraint(c.prefix + constraint, c.constraint);
+}
 
 std::shared_ptr<LayerImpl> make_base_conv(BaseConvArgs args) {
   const std::string& name = args.class_name;

@@ -4,6 +4,7 @@
 // (filters,), computed by ops::conv_nd in one fused op with the bias and an
 // element-wise activation.
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,26 @@ struct BaseConvArgs {
 // Checks the arguments as Keras' constructor does (throws keras::Error
 // naming the class) and makes the layer.
 std::shared_ptr<LayerImpl> make_base_conv(BaseConvArgs args);
+
+// ---- writing the configs of BaseConv, Conv2DTranspose, DepthwiseConv2D and
+// SeparableConv2D (their get_config share these runs of fields) ----
+
+// kernel_size, strides, padding, [output_padding (null when None),]
+// data_format, dilation_rate: each tuple as a list of one value per axis.
+void write_conv_window(detail::ConfigWriter& w, const std::vector<std::int64_t>& kernel_size,
+                       const ops::ConvArgs& conv, bool with_output_padding = false);
+
+// What one weight's <prefix>_initializer, <prefix>_regularizer and
+// <prefix>_constraint hold.
+struct ConvWeightConfig {
+  const char* prefix;  // "kernel", "depthwise", "pointwise", "bias"
+  const initializers::Initializer& initializer;
+  const regularizers::Regularizer& regularizer;
+  const constraints::Constraint& constraint;
+};
+// The weights' initializers, then their regularizers and the layer's
+// activity_regularizer, then their constraints: Keras' order.
+void write_conv_weights(detail::ConfigWriter& w, std::initializer_list<ConvWeightConfig> weights);
 
 // Conv1DOptions / Conv2DOptions (same fields) into BaseConvArgs.
 template <class Options>

@@ -3,6 +3,8 @@
 #include "layers/base_pooling.hpp"
 
 #include "keras/ops.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -13,6 +15,37 @@ class PoolingImpl : public LayerImpl {
  public:
   explicit PoolingImpl(PoolingArgs args)
       : LayerImpl(args.class_name, args.name, args.trainable), args_(std::move(args)) {}
+
+  // The window's largest value or mean, each channel on its own.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const bool channels_first = args_.pool.data_format == "channels_first";
+    const WindowIndices ix =
+        window_indices(in, w.output(), args_.rank, channels_first, args_.pool.pool_size,
+                       args_.pool.strides, {1}, args_.pool.padding, "c", "c");
+    const bool max = args_.mode == PoolMode::max;
+    w.formula(detail::indexed("y", ix.output) + " = " + (max ? "max" : "mean") + "_{" +
+              detail::joined(ix.window) + "} " + detail::indexed("x", ix.input));
+    const int first = channels_first ? 2 : 1;
+    w.note(std::string("takes the ") + (max ? "largest value" : "mean") + " of each window of " +
+           ix.sizes + stride_phrase(args_.pool.strides) +
+           ", each channel on its own: " + detail::grid(in, first, first + args_.rank) + " -> " +
+           ix.positions + " positions; no weights");
+    const std::string pad =
+        padding_note(args_.pool.padding, max ? "window positions outside the input are ignored"
+                                             : "the mean counts only positions inside the input");
+    if (!pad.empty()) w.note(pad);
+  }
+
+  // Keras' BasePooling.get_config; it has no build(), hence no build_config.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("pool_size", args_.pool.pool_size)
+        .set("padding", args_.pool.padding)
+        .set("strides", args_.pool.strides)
+        .set("data_format", args_.pool.data_format)
+        .without_build_config();
+  }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());
@@ -44,6 +77,39 @@ class GlobalPoolingImpl : public LayerImpl {
         mode_(mode),
         channels_first_(channels_first),
         keepdims_(keepdims) {}
+
+  // The mean or maximum over every position, each channel on its own.
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> spatial =
+        rank_ == 1 ? std::vector<std::string>{"t"} : std::vector<std::string>{"h", "w"};
+    std::vector<std::string> x{"b"};
+    std::vector<std::string> y{"b"};
+    if (channels_first_) x.push_back("c");
+    if (channels_first_ && keepdims_) y.push_back("c");
+    x.insert(x.end(), spatial.begin(), spatial.end());
+    if (keepdims_) y.insert(y.end(), spatial.size(), "0");
+    if (!channels_first_) x.push_back("c");
+    if (!channels_first_ || !keepdims_) y.push_back("c");
+    const bool max = mode_ == PoolMode::max;
+    w.formula(detail::indexed("y", y) + " = " + (max ? "max" : "mean") + "_{" +
+              detail::joined(spatial) + "} " + detail::indexed("x", x));
+    const int first = channels_first_ ? 2 : 1;
+    w.note(std::string("takes the ") + (max ? "largest value" : "mean") + " over all " +
+           detail::positions(w.input(), first, first + rank_) +
+           " of each channel; the position axes are gone" +
+           (keepdims_ ? " (kept with size 1: keepdims)" : "") + "; no weights");
+    if (supports_masking()) w.note("with a mask, only the unmasked steps count");
+  }
+
+  // Keras' BaseGlobalPooling.get_config; no build(), hence no build_config.
+  // GlobalAveragePooling1D.call(inputs, mask=None) records mask=None.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("data_format", data_format_name(channels_first_))
+        .set("keepdims", keepdims_)
+        .without_build_config()
+        .call_arguments({.mask = supports_masking()});
+  }
 
   // Keras: only GlobalAveragePooling1D takes a mask (the mean of the unmasked
   // steps); no layer passes one on.

@@ -9,6 +9,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -91,6 +92,28 @@ class BatchNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_input(input_shapes[0]);
     return input_shapes;
+  }
+
+  // Per channel: statistics over every other axis; the moving ones are not
+  // trained but follow the batches' during training.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const int axis = channel_axis(in);
+    const std::vector<std::string> x = detail::channel_axes(in, axis);
+    const std::string c = x[static_cast<std::size_t>(axis)];
+    std::string rhs = "(" + detail::indexed("x", x) + " - mean[" + c + "]) / sqrt(var[" + c +
+                      "] + " + detail::number(options_.epsilon) + ")";
+    if (options_.scale) rhs = "gamma[" + c + "] * " + rhs;
+    if (options_.center) rhs += " + beta[" + c + "]";
+    w.formula(detail::indexed("y", x) + " = " + rhs);
+    w.note("normalises each of the " + detail::dim(in[axis]) + " channels (" + c + ") over " +
+           detail::joined(detail::without(x, {c}), ", ") +
+           ": while training, mean and var are the batch's; at inference, moving_mean and "
+           "moving_variance");
+    w.note(
+        "moving_mean and moving_variance are not trained by the optimizer: each training "
+        "step moves them towards the batch's statistics (momentum " +
+        detail::number(options_.momentum) + "); they are saved with the weights");
   }
 
   // Keras' get_config, in its order; call() takes a mask.

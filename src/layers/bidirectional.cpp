@@ -8,6 +8,8 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "layers/rnn.hpp"
 
@@ -60,6 +62,52 @@ class BidirectionalImpl : public LayerImpl {
   int num_inputs() const override { return -1; }  // {x} or {x, initial states...}
   std::vector<std::shared_ptr<LayerImpl>> sublayers() const override {
     return {forward_, backward_};
+  }
+
+  // Two independent copies read the sequence from both ends; the merge joins
+  // their outputs step by step.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const bool sequences = forward_->return_sequences();
+    std::vector<std::string> y =
+        sequences ? std::vector<std::string>{"b", "t", "u"} : std::vector<std::string>{"b", "u"};
+    const std::string f = detail::indexed("forward", y);
+    const std::string back = detail::indexed("backward", y);
+    if (!merge_mode_) {
+      w.formula(detail::indexed("y1", y) + " = " + f + ", " + detail::indexed("y2", y) + " = " +
+                back);
+    } else if (*merge_mode_ == "concat") {
+      y.back() = ":";
+      w.formula(detail::indexed("y", y) + " = concat(" + detail::indexed("forward", y) + ", " +
+                detail::indexed("backward", y) + ")");
+    } else if (*merge_mode_ == "sum") {
+      w.formula(detail::indexed("y", y) + " = " + f + " + " + back);
+    } else if (*merge_mode_ == "ave") {
+      w.formula(detail::indexed("y", y) + " = (" + f + " + " + back + ") / 2");
+    } else {
+      w.formula(detail::indexed("y", y) + " = " + f + " * " + back);
+    }
+    w.note("two independent copies of the " + forward_->class_name() +
+           ", each with weights of its own, read the sequence: " + forward_->name() +
+           " from the first step to the last, " + backward_->name() + " from the last to the " +
+           "first" +
+           (sequences ? "; the backward outputs are put back in time order, so both describe "
+                        "step t"
+                      : "; y joins their final states, which have each seen the whole sequence"));
+    const std::vector<Shape> sub_inputs{in};
+    w.sublayer(*forward_, sub_inputs, forward_->compute_output_shape(sub_inputs));
+    w.sublayer(*backward_, sub_inputs, backward_->compute_output_shape(sub_inputs));
+  }
+
+  // Keras' get_config: "layer" is the forward copy, "backward_layer" the
+  // backward one, each serialized whole; call() records mask=None.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("merge_mode", merge_mode_ ? detail::json(*merge_mode_) : detail::json(nullptr))
+        .sublayer("layer", *forward_)
+        .sublayer("backward_layer", *backward_)
+        .call_arguments({.mask = true});
+    write_sequence_build_config(w);
   }
 
   void build(const std::vector<Shape>& input_shapes) override {
@@ -131,6 +179,14 @@ class BidirectionalImpl : public LayerImpl {
     return merge_mode_ ? std::vector<std::optional<Tensor>>{mask}
                        : std::vector<std::optional<Tensor>>{mask, mask};
   }
+  std::vector<KerasTensor> compute_symbolic_mask(
+      const std::vector<KerasTensor>&, const std::vector<KerasTensor>& masks) const override {
+    if (masks.empty() || !forward_->return_sequences()) return {};
+    return merge_mode_ ? std::vector<KerasTensor>{masks[0]}
+                       : std::vector<KerasTensor>{masks[0], masks[0]};
+  }
+  // Keras' call(sequences, initial_state=None, mask=None, training=None).
+  bool call_has_mask_arg() const override { return true; }
 
  private:
   // As Keras' _verify_layer_config.
@@ -174,7 +230,12 @@ class BidirectionalImpl : public LayerImpl {
   void check_rank(const Shape& shape) const {
     if (shape.rank() < 3) {
       throw Error(describe() + " expects inputs of rank 3 (batch, time, features), got shape " +
-                  shape.to_string() + ".");
+                  shape.to_string() + "." +
+                  (shape.rank() == 2
+                       ? " The input has no time axis: if it comes from another recurrent layer, "
+                         "give that layer return_sequences=True; otherwise add one with "
+                         "Reshape({time, features})."
+                       : ""));
     }
   }
 

@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "layers/merge.hpp"
 
@@ -17,6 +18,24 @@ class ConcatenateImpl : public LayerImpl {
       : LayerImpl("Concatenate", options.name, options.trainable), axis_(options.axis) {}
 
   int num_inputs() const override { return -1; }
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& out = w.output();
+    const int axis = axis_ < 0 ? axis_ + out.rank() : axis_;
+    std::vector<std::string> slice = detail::feature_axes(out);
+    const std::string letter = slice[static_cast<std::size_t>(axis)];
+    slice[static_cast<std::size_t>(axis)] = ":";
+    std::vector<std::string> parts;
+    std::string sizes;
+    for (std::size_t i = 0; i < w.input_shapes().size(); ++i) {
+      parts.push_back(detail::indexed("x" + std::to_string(i + 1), slice));
+      sizes += (i ? " + " : "") + detail::dim(w.input_shapes()[i][axis]);
+    }
+    w.formula(detail::indexed("y", slice) + " = concat(" + detail::joined(parts, ", ") + ")");
+    w.note("joins the inputs end to end along axis " + std::to_string(axis_) + " (" + letter +
+           "): " + sizes + " = " + detail::dim(out[axis]) +
+           "; the other axes must be equal; no weights");
+  }
+
   void write_config(detail::ConfigWriter& w) const override { w.base().set("axis", axis_); }
   bool supports_masking() const override { return true; }
 
@@ -84,7 +103,8 @@ class ConcatenateImpl : public LayerImpl {
       throw Error(describe() +
                   " requires inputs with matching shapes except for the "
                   "concatenation axis " +
-                  std::to_string(axis_) + ". Received: input_shape=" + format_shapes(shapes) + ".");
+                  std::to_string(axis_) + ". Received: input_shape=" + format_shapes(shapes) + "." +
+                  repeat_hint(shapes));
     };
     for (const Shape& s : shapes) {
       if (s.rank() != rank) mismatch();
@@ -99,6 +119,20 @@ class ConcatenateImpl : public LayerImpl {
       }
     }
     return axis;
+  }
+
+  // A vector per sample next to a sequence: RepeatVector makes it one per step.
+  std::string repeat_hint(const std::vector<Shape>& shapes) const {
+    for (const Shape& a : shapes) {
+      for (const Shape& b : shapes) {
+        if (a.rank() == 3 && b.rank() == 2 && a[1] != None && (axis_ == -1 || axis_ == 2)) {
+          return " To join a " + b.to_string() + " vector to each of the " + std::to_string(a[1]) +
+                 " steps of a " + a.to_string() + " sequence, repeat it first: RepeatVector(" +
+                 std::to_string(a[1]) + ").";
+        }
+      }
+    }
+    return "";
   }
 
   int axis_;

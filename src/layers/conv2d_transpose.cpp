@@ -5,6 +5,8 @@
 #include "keras/layers/conv2d_transpose.hpp"
 
 #include "layers/base_conv.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -38,6 +40,53 @@ class Conv2DTransposeImpl : public ConvLayerImpl {
                          o.bias_constraint);
     }
     channels_ = channels;
+  }
+
+  // Written from the input's side: each input position spreads its values
+  // through the kernel onto a window of output positions.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::vector<std::string> y = channels_first_
+                                           ? std::vector<std::string>{"b", "f", "h", "w"}
+                                           : std::vector<std::string>{"b", "h", "w", "f"};
+    const std::vector<std::string> x = channels_first_
+                                           ? std::vector<std::string>{"b", "c", "h'", "w'"}
+                                           : std::vector<std::string>{"b", "h'", "w'", "c"};
+    const auto& s = a_.conv.strides;
+    const auto stride = [&](std::size_t i) {
+      const std::int64_t v = s.size() > i ? s[i] : s.at(0);
+      return v > 1 ? "*" + std::to_string(v) : std::string();
+    };
+    std::string sum = "sum_{h',w',i,j,c: h = h'" + stride(0) + " + i, w = w'" + stride(1) +
+                      " + j} " + detail::indexed("x", x) + " * kernel[i,j,f,c]";
+    if (a_.options.use_bias) sum += " + bias[f]";
+    w.formula(detail::indexed("y", y) + " = " + detail::activated(a_.activation, sum));
+    const int h = channels_first_ ? 2 : 1;
+    w.note("the adjoint of a convolution: each of the " + detail::grid(in, h, h + 2) +
+           " input positions adds its values, through the same " +
+           std::to_string(a_.kernel_size[0]) + " x " + std::to_string(a_.kernel_size[1]) +
+           " kernel, to a window of output positions" + stride_phrase(s) + ", which makes " +
+           detail::grid(w.output(), h, h + 2) + " output positions");
+    if (a_.conv.padding == "same") {
+      w.note(
+          "padding=\"same\": the output is the input's size times the stride; what spills "
+          "over the edges is cut off");
+    }
+    if (!a_.conv.output_padding.empty()) {
+      w.note("output_padding " + format_dims(a_.conv.output_padding) +
+             ": that many extra positions at the end of each spatial axis");
+    }
+  }
+
+  // Keras' BaseConvTranspose.get_config.
+  void write_config(detail::ConfigWriter& w) const override {
+    const Conv2DTransposeOptions& o = a_.options;
+    w.base().set("filters", a_.filters);
+    write_conv_window(w, a_.kernel_size, a_.conv, /*with_output_padding=*/true);
+    w.set("activation", a_.activation).set("use_bias", o.use_bias);
+    write_conv_weights(w,
+                       {{"kernel", o.kernel_initializer, o.kernel_regularizer, o.kernel_constraint},
+                        {"bias", o.bias_initializer, o.bias_regularizer, o.bias_constraint}});
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {

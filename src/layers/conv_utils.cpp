@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "layers/layer_factory.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -68,6 +69,53 @@ void check_strides_dilation(const std::string& layer, const std::vector<std::int
   }
 }
 
+namespace {
+
+// The 1-D layer of a 2-D one and back (Conv2D <-> Conv1D), when kerascpp has it.
+std::string sibling(const std::string& class_name, int spatial) {
+  const std::string from = spatial == 2 ? "2D" : "1D";
+  const std::string to = spatial == 2 ? "1D" : "2D";
+  const std::size_t at = class_name.rfind(from);
+  if (at == std::string::npos) return "";
+  const std::string other = class_name.substr(0, at) + to + class_name.substr(at + 2);
+  const auto known = registered_layer_classes();
+  return std::find(known.begin(), known.end(), other) != known.end() ? other : "";
+}
+
+// The usual reasons for a wrong rank, and their fixes.
+std::string spatial_rank_hint(const std::string& class_name, const Shape& shape, int spatial,
+                              bool channels_first) {
+  const Shape sample = shape.without_batch();
+  const std::string one = sibling(class_name, spatial);
+  if (spatial == 2 && shape.rank() == 3) {
+    const Shape with_channel = channels_first ? sample.prepend(1) : sample.append(1);
+    std::string dims = with_channel.to_string();
+    dims = "{" + dims.substr(1, dims.size() - 2) + "}";
+    return " Images need a channel axis: for one channel, add Reshape(" + dims +
+           ") first or give the Input the shape " + dims + "" +
+           (one.empty() ? "" : "; for (batch, steps, features) sequences use " + one) + ".";
+  }
+  if (spatial == 2 && shape.rank() == 2) {
+    return " The input is flat: Reshape it into (height, width, channels) first.";
+  }
+  if (spatial == 2 && shape.rank() == 5) {
+    return " For a sequence of images, apply it to each one: TimeDistributed(" + class_name +
+           "(...)).";
+  }
+  if (spatial == 1 && shape.rank() == 2) {
+    std::string dims = sample.append(1).to_string();
+    dims = "{" + dims.substr(1, dims.size() - 2) + "}";
+    return " A sequence needs a feature axis: for one feature per step, add Reshape(" + dims +
+           ") first or give the Input the shape " + dims + ".";
+  }
+  if (spatial == 1 && shape.rank() == 4 && !one.empty()) {
+    return " For images use " + one + ".";
+  }
+  return "";
+}
+
+}  // namespace
+
 void check_spatial_rank(const LayerImpl& layer, const Shape& shape, int spatial,
                         bool channels_first) {
   if (shape.rank() == spatial + 2) return;
@@ -79,7 +127,80 @@ void check_spatial_rank(const LayerImpl& layer, const Shape& shape, int spatial,
         channels_first ? "(batch, channels, height, width)" : "(batch, height, width, channels)";
   }
   throw Error(layer.describe() + " expects inputs of rank " + std::to_string(spatial + 2) + " " +
-              layout + ", got shape " + shape.to_string() + ".");
+              layout + ", got shape " + shape.to_string() + "." +
+              spatial_rank_hint(layer.class_name(), shape, spatial, channels_first));
+}
+
+WindowIndices window_indices(const Shape& input, const Shape& output, int spatial,
+                             bool channels_first, const std::vector<std::int64_t>& size,
+                             const std::vector<std::int64_t>& strides,
+                             const std::vector<std::int64_t>& dilation, const std::string& padding,
+                             const std::string& in_channel, const std::string& out_channel) {
+  static const std::vector<std::string> kOne{"t"}, kTwo{"h", "w"}, kWindowOne{"k"},
+      kWindowTwo{"i", "j"};
+  const std::vector<std::string>& letters = spatial == 1 ? kOne : kTwo;
+  WindowIndices out;
+  out.window = spatial == 1 ? kWindowOne : kWindowTwo;
+  const int first = channels_first ? 2 : 1;
+  std::vector<std::string> in_spatial, out_spatial;
+  for (int a = 0; a < spatial; ++a) {
+    const std::size_t i = static_cast<std::size_t>(a);
+    const std::int64_t s = strides.size() > i ? strides[i] : strides.at(0);
+    const std::int64_t d = dilation.size() > i ? dilation[i] : dilation.at(0);
+    const std::int64_t k = size.size() > i ? size[i] : size.at(0);
+    std::int64_t before = 0;
+    if (padding == "causal") {
+      before = (k - 1) * d;
+    } else if (padding == "same") {
+      const std::int64_t n = input[first + a], m = output[first + a];
+      if (n != None && m != None) {
+        before = std::max<std::int64_t>((m - 1) * s + (k - 1) * d + 1 - n, 0) / 2;
+      }
+    }
+    std::string position = letters[i] + (s > 1 ? "*" + std::to_string(s) : "") + " + " +
+                           out.window[i] + (d > 1 ? "*" + std::to_string(d) : "");
+    if (before > 0) position += " - " + std::to_string(before);
+    in_spatial.push_back(position);
+    out_spatial.push_back(letters[i]);
+    out.sizes += (a ? " x " : "") + std::to_string(k);
+    const std::int64_t m = output[first + a];
+    out.positions += (a ? " x " : "") + (m == None ? std::string("None") : std::to_string(m));
+  }
+  if (spatial > 1 && output.slice(first, first + spatial).is_fully_defined()) {
+    out.positions += " = " + std::to_string(output.slice(first, first + spatial).num_elements());
+  }
+  out.output = {"b"};
+  out.input = {"b"};
+  if (channels_first) {
+    out.output.push_back(out_channel);
+    out.input.push_back(in_channel);
+  }
+  out.output.insert(out.output.end(), out_spatial.begin(), out_spatial.end());
+  out.input.insert(out.input.end(), in_spatial.begin(), in_spatial.end());
+  if (!channels_first) {
+    out.output.push_back(out_channel);
+    out.input.push_back(in_channel);
+  }
+  return out;
+}
+
+std::string stride_phrase(const std::vector<std::int64_t>& strides) {
+  const bool same =
+      std::all_of(strides.begin(), strides.end(), [&](std::int64_t s) { return s == strides[0]; });
+  if (same && strides[0] == 1) return "";
+  if (same) return " with stride " + std::to_string(strides[0]);
+  return " with strides " + format_dims(strides);
+}
+
+std::string padding_note(const std::string& padding, const std::string& outside) {
+  if (padding == "same") {
+    return "padding=\"same\": the output keeps the input's size (divided by the stride); " +
+           outside;
+  }
+  if (padding == "causal") {
+    return "padding=\"causal\": step t sees only steps up to t; " + outside;
+  }
+  return "";
 }
 
 std::int64_t channel_dim(const Shape& shape, bool channels_first) {

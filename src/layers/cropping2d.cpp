@@ -4,6 +4,8 @@
 
 #include "keras/ops.hpp"
 #include "layers/conv_utils.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -22,6 +24,33 @@ class Cropping2DImpl : public LayerImpl {
       : LayerImpl("Cropping2D", name, trainable),
         cropping_(cropping),
         channels_first_(channels_first) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    const auto [top, bottom] = cropping_.values[0];
+    const auto [left, right] = cropping_.values[1];
+    const auto shifted = [](const std::string& axis, std::int64_t by) {
+      return by == 0 ? axis : axis + " + " + std::to_string(by);
+    };
+    const std::vector<std::string> y = channels_first_
+                                           ? std::vector<std::string>{"b", "c", "h", "w"}
+                                           : std::vector<std::string>{"b", "h", "w", "c"};
+    std::vector<std::string> x = y;
+    x[channels_first_ ? 2 : 1] = shifted("h", top);
+    x[channels_first_ ? 3 : 2] = shifted("w", left);
+    w.formula(detail::indexed("y", y) + " = " + detail::indexed("x", x));
+    const int h = channels_first_ ? 2 : 1;
+    w.note("drops " + detail::plural(top, "row") + " at the top and " + std::to_string(bottom) +
+           " at the bottom, " + detail::plural(left, "column") + " at the left and " +
+           std::to_string(right) + " at the right: " + detail::grid(w.input(), h, h + 2) + " -> " +
+           detail::grid(w.output(), h, h + 2) + " positions; no weights");
+  }
+
+  // Keras' get_config: cropping as ((top, bottom), (left, right)).
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("cropping", cropping_.values)
+        .set("data_format", data_format_name(channels_first_));
+  }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());

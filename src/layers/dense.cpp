@@ -7,6 +7,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -33,7 +34,8 @@ class DenseImpl : public LayerImpl {
       throw Error(describe() +
                   " needs to know the last dimension of its inputs to create its "
                   "kernel, got shape " +
-                  shape.to_string() + ".");
+                  shape.to_string() +
+                  ". Give the Input a known last dimension (the number of features).");
     }
     kernel_ = add_weight("kernel", Shape{shape[-1], units_}, options_.kernel_initializer,
                          options_.kernel_regularizer, options_.kernel_constraint);
@@ -57,6 +59,27 @@ class DenseImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_last_dim(input_shapes[0]);
     return {input_shapes[0].with_dim(-1, units_)};
+  }
+
+  // One kernel contracts the last axis; every other axis is a position
+  // where the same kernel and bias are used.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::vector<std::string> x = detail::axis_names(in, {"c"});
+    std::vector<std::string> y = x;
+    y.back() = "u";
+    std::string sum = "sum_c " + detail::indexed("x", x) + " * kernel[c,u]";
+    if (options_.use_bias) sum += " + bias[u]";
+    w.formula(detail::indexed("y", y) + " = " + detail::activated(activation_, sum));
+    std::string what =
+        "contracts the last axis (" + detail::dim(in[-1]) + " -> " + std::to_string(units_) + ")";
+    const std::string shared = detail::shared_over_positions("kernel", in);
+    if (!shared.empty()) what += "; " + shared;
+    w.note(what);
+    if (activation_ == "softmax") {
+      w.note("softmax normalises over u: the " + std::to_string(units_) + " outputs of each " +
+             (in.rank() > 2 ? "position" : "sample") + " sum to 1");
+    }
   }
 
   void write_config(detail::ConfigWriter& w) const override {
@@ -87,7 +110,9 @@ class DenseImpl : public LayerImpl {
       throw Error(describe() +
                   " expects inputs of rank 2 or more (batch, ..., features), got "
                   "shape " +
-                  shape.to_string() + ".");
+                  shape.to_string() +
+                  ". Each sample needs a feature axis: for one number per sample use "
+                  "keras::Input({1}), or add Reshape({1}) first.");
     }
   }
 

@@ -4,6 +4,8 @@
 #include "keras/layers/depthwise_conv2d.hpp"
 
 #include "layers/base_conv.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -37,6 +39,40 @@ class DepthwiseConv2DImpl : public ConvLayerImpl {
                          o.bias_constraint);
     }
     channels_ = channels;
+  }
+
+  // Each channel is filtered on its own: no sum over channels.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::int64_t m = a_.options.depth_multiplier;
+    const std::string out_channel = m == 1 ? "c" : "c*" + std::to_string(m) + " + q";
+    const WindowIndices ix =
+        window_indices(in, w.output(), 2, channels_first_, a_.kernel_size, a_.conv.strides,
+                       a_.conv.dilation_rate, a_.conv.padding, "c", out_channel);
+    std::vector<std::string> kernel = ix.window;
+    kernel.push_back("c");
+    kernel.push_back(m == 1 ? "0" : "q");
+    std::string sum = "sum_{" + detail::joined(ix.window) + "} " + detail::indexed("x", ix.input) +
+                      " * " + detail::indexed("kernel", kernel);
+    if (a_.options.use_bias) sum += " + bias[" + out_channel + "]";
+    w.formula(detail::indexed("y", ix.output) + " = " + detail::activated(a_.activation, sum));
+    w.note("filters each of the " + detail::dim(channel_dim(in, channels_first_)) +
+           " channels on its own (no sum over channels) with " + detail::plural(m, "kernel") +
+           " of " + ix.sizes + stride_phrase(a_.conv.strides) +
+           "; the same kernels are used at each of the " + ix.positions + " output positions");
+    const std::string pad = padding_note(a_.conv.padding, "positions outside the input read 0");
+    if (!pad.empty()) w.note(pad);
+  }
+
+  // Keras' BaseDepthwiseConv.get_config.
+  void write_config(detail::ConfigWriter& w) const override {
+    const DepthwiseConv2DOptions& o = a_.options;
+    w.base().set("depth_multiplier", o.depth_multiplier);
+    write_conv_window(w, a_.kernel_size, a_.conv);
+    w.set("activation", a_.activation).set("use_bias", o.use_bias);
+    write_conv_weights(
+        w, {{"depthwise", o.depthwise_initializer, o.depthwise_regularizer, o.depthwise_constraint},
+            {"bias", o.bias_initializer, o.bias_regularizer, o.bias_constraint}});
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {

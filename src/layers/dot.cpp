@@ -5,6 +5,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "layers/merge.hpp"
 #include "ops/normalization.hpp"
@@ -20,6 +21,34 @@ class DotImpl : public LayerImpl {
         axes_(axes),
         one_axis_(one_axis),
         normalize_(options.normalize) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& s0 = w.input_shapes().at(0);
+    const Shape& s1 = w.input_shapes().at(1);
+    const auto [a0, a1] = resolved(s0.rank(), s1.rank());
+    const std::vector<std::string> free0 = detail::letters(s0.rank() - 2, "i");
+    const std::vector<std::string> free1 = detail::letters(s1.rank() - 2, "p");
+    std::vector<std::string> x0{"b"}, x1{"b"}, y{"b"};
+    for (int i = 1, k = 0; i < s0.rank(); ++i) {
+      x0.push_back(i == a0 ? "c" : free0[static_cast<std::size_t>(k++)]);
+    }
+    for (int i = 1, k = 0; i < s1.rank(); ++i) {
+      x1.push_back(i == a1 ? "c" : free1[static_cast<std::size_t>(k++)]);
+    }
+    y.insert(y.end(), free0.begin(), free0.end());
+    y.insert(y.end(), free1.begin(), free1.end());
+    if (y.size() == 1) y.push_back("0");
+    w.formula(detail::indexed("y", y) + " = sum_c " + detail::indexed("x1", x0) + " * " +
+              detail::indexed("x2", x1));
+    w.note("contracts axis " + std::to_string(a0) + " of x1 with axis " + std::to_string(a1) +
+           " of x2 (c, " + detail::dim(s0[a0]) + " values), separately for each sample b; " +
+           "no weights");
+    if (normalize_) {
+      w.note(
+          "normalize=true: each input is first divided by its L2 norm along c, so y is the "
+          "cosine similarity");
+    }
+  }
 
   // Keras' get_config: axes as given (an integer or a pair).
   void write_config(detail::ConfigWriter& w) const override {

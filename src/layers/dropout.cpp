@@ -8,6 +8,7 @@
 #include "keras/utils.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -23,6 +24,24 @@ class DropoutImpl : public LayerImpl {
         seed_(options.seed) {
     if (options.seed) own_generator_.emplace(*options.seed);
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    std::vector<std::string> keep = x;
+    if (noise_shape_) {
+      for (std::size_t i = 0; i < keep.size() && i < noise_shape_->size(); ++i) {
+        if ((*noise_shape_)[i] == 1) keep[i] = "0";
+      }
+    }
+    w.formula(detail::indexed("y", x) + " = " + detail::indexed("x", x) + " * " +
+              detail::indexed("keep", keep) + " / (1 - " + detail::number(rate_) + ")");
+    w.note("while training, keep is 1 with probability " + detail::number(1.0 - rate_) +
+           " and 0 otherwise, drawn afresh at each step; at inference y = x; no weights");
+    if (noise_shape_) {
+      w.note("noise_shape " + Shape(*noise_shape_).to_string() +
+             ": one draw serves every index of an axis of size 1");
+    }
   }
 
   // Keras' Dropout.call(inputs, training=False): a symbolic call records

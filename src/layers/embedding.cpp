@@ -9,7 +9,10 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
+#include "operations/operation.hpp"
 
 namespace keras::layers {
 
@@ -45,6 +48,40 @@ class EmbeddingImpl : public LayerImpl {
                    options_.embeddings_regularizer, options_.embeddings_constraint);
   }
 
+  // A table lookup: one trainable row per possible index.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::vector<std::string> x = detail::axis_names(in, {});
+    std::vector<std::string> y = x;
+    y.push_back("e");
+    w.formula(detail::indexed("y", y) + " = embeddings[" + detail::indexed("x", x) + ", e]");
+    w.note("looks up row x of the (" + std::to_string(input_dim_) + ", " +
+           std::to_string(output_dim_) + ") table" +
+           (in.rank() > 1 ? " at each of the " + detail::positions(in, 1, in.rank()) : "") +
+           ": each of the " + detail::with_commas(input_dim_) + " indices 0 .. " +
+           std::to_string(input_dim_ - 1) + " has its own " + std::to_string(output_dim_) +
+           " trainable values");
+    if (options_.mask_zero) {
+      w.note(
+          "mask_zero=True: index 0 is padding; the positions where x is 0 are masked for the "
+          "layers after it");
+    }
+  }
+
+  // Keras' get_config order; an activity_regularizer, when set, stays where
+  // the base config put it (Python's {**base, **config} keeps the key's place).
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("input_dim", input_dim_)
+        .set("output_dim", output_dim_)
+        .initializer("embeddings_initializer", options_.embeddings_initializer)
+        .regularizer("embeddings_regularizer", options_.embeddings_regularizer)
+        .regularizer("activity_regularizer", activity_regularizer())
+        .constraint("embeddings_constraint", options_.embeddings_constraint)
+        .set("mask_zero", options_.mask_zero)
+        .set("quantization_config", nullptr);
+  }
+
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());
     check_rank(inputs[0].shape());
@@ -69,6 +106,14 @@ class EmbeddingImpl : public LayerImpl {
     if (!options_.mask_zero || inputs.size() != 1) return {};
     const Tensor& x = inputs[0];
     return {ops::not_equal(x, Tensor::scalar(0.0, x.dtype()))};
+  }
+
+  // On symbolic inputs the same not_equal(inputs, 0) is a NotEqual node of
+  // the graph, which the layers that take the mask are connected to.
+  std::vector<KerasTensor> compute_symbolic_mask(const std::vector<KerasTensor>& inputs,
+                                                 const std::vector<KerasTensor>&) const override {
+    if (!options_.mask_zero || inputs.size() != 1) return {};
+    return {operations::not_equal(inputs[0], 0)};
   }
 
  private:

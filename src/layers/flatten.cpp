@@ -1,11 +1,13 @@
 // Flatten (keras/src/layers/reshaping/flatten.py).
 #include "keras/layers/flatten.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -46,6 +48,37 @@ class FlattenImpl : public LayerImpl {
   std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
                                           std::size_t num_outputs) const override {
     return std::vector<DType>(num_outputs, input_dtypes.at(0));
+  }
+
+  // Flatten keeps each sample's values in row-major order, the last axis
+  // varying fastest: a Dense after it contracts all of them at once.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const int n = in.rank() - 1;
+    if (n <= 1) {
+      w.formula(n == 1 ? "y[b,c] = x[b,c]" : "y[b,0] = x[b]");
+      w.note("each sample is already flat; the values pass through unchanged; no weights");
+      return;
+    }
+    std::vector<std::string> x{"b"};
+    const std::vector<std::string> axes = detail::letters(n, "i");
+    x.insert(x.end(), axes.begin(), axes.end());
+    std::vector<std::string> order = axes;
+    std::vector<std::int64_t> dims(in.begin() + 1, in.end());
+    if (channels_first_) {
+      // The channel axis (axis 1) is moved last before flattening.
+      std::rotate(order.begin(), order.begin() + 1, order.end());
+      std::rotate(dims.begin(), dims.begin() + 1, dims.end());
+    }
+    w.formula("y[b, " + detail::row_major(order, dims) + "] = " + detail::indexed("x", x));
+    w.note("lays the " + detail::grid(in, 1, in.rank()) +
+           " values of each sample out along one axis, the last axis varying fastest; a Dense "
+           "after it sees all of them at once; no weights");
+    if (channels_first_) {
+      w.note(
+          "data_format=\"channels_first\": the channel axis (i) is moved last first, so the "
+          "order is that of channels_last");
+    }
   }
 
   void write_config(detail::ConfigWriter& w) const override {

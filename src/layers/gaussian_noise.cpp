@@ -9,6 +9,7 @@
 #include "keras/utils.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -38,6 +39,14 @@ class GaussianNoiseImpl : public LayerImpl {
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());
     return input_shapes;
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    w.formula(detail::indexed("y", x) + " = " + detail::indexed("x", x) + " + " +
+              detail::indexed("noise", x));
+    w.note("while training, noise is drawn from a normal distribution with mean 0 and stddev " +
+           detail::number(stddev_) + ", afresh at each step; at inference y = x; no weights");
   }
 
   // Keras' get_config; built at construction; call() takes `training`.

@@ -7,6 +7,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -78,6 +79,28 @@ class GroupNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_input(input_shapes[0]);
     return input_shapes;
+  }
+
+  // Per sample and group of channels: statistics over the group's channels
+  // and every position.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const int axis = channel_axis(in);
+    const std::vector<std::string> x = detail::channel_axes(in, axis);
+    const std::string c = x[static_cast<std::size_t>(axis)];
+    const std::int64_t channels = in[axis];
+    const std::int64_t size = channels / groups_;
+    std::string rhs = "(" + detail::indexed("x", x) + " - mean[b,g]) / sqrt(var[b,g] + " +
+                      detail::number(options_.epsilon) + ")";
+    if (options_.scale) rhs = "gamma[" + c + "] * " + rhs;
+    if (options_.center) rhs += " + beta[" + c + "]";
+    w.formula(detail::indexed("y", x) + " = " + rhs + ", g = " + c + " / " + std::to_string(size));
+    const std::vector<std::string> positions = detail::without(x, {"b", c});
+    w.note("splits the " + std::to_string(channels) + " channels into " + std::to_string(groups_) +
+           " groups of " + std::to_string(size) +
+           "; mean and var are taken for each sample b and group g over the group's channels" +
+           (positions.empty() ? "" : " and " + detail::joined(positions, ", ")) +
+           ", the same while training and at inference");
   }
 
   // Keras' get_config (groups = -1 becomes the channel count once built).

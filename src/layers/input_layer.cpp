@@ -1,6 +1,7 @@
 #include "keras/layers/input_layer.hpp"
 
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 
 namespace keras {
 
@@ -63,6 +64,16 @@ void InputLayerImpl::write_config(detail::ConfigWriter& w) const {
       .set("ragged", false)
       .set("name", name())
       .set("optional", false);
+}
+
+// The model's input: no operation, but the place to name the axes.
+void InputLayerImpl::explain(detail::ExplainWriter& w) const {
+  // Integer inputs are indices (tokens) at positions; others end in features.
+  const Shape& shape = w.output();
+  const std::vector<std::string> x =
+      is_floating(dtype_) ? detail::feature_axes(shape) : detail::axis_names(shape, {});
+  w.formula(detail::indexed("x", x) + ": the model's input, " + std::string(dtype_name(dtype_)));
+  w.note("axes: " + detail::axes_legend(shape, x));
 }
 
 InputLayer::InputLayer(const Shape& batch_shape, const std::string& dtype, const std::string& name)

@@ -123,9 +123,23 @@ std::shared_ptr<LayerImpl> layer_from_config(const json& object) {
   // (creating its weights) before any call.
   if (object.contains("build_config") && object.at("build_config").is_object()) {
     const json& build = object.at("build_config");
+    const std::string context = class_name + " \"" + layer->name() + "\" build_config";
     if (build.contains("input_shape") && !build.at("input_shape").is_null()) {
-      layer->maybe_build(shapes_from_config(
-          build.at("input_shape"), class_name + " \"" + layer->name() + "\" build_config"));
+      layer->maybe_build(shapes_from_config(build.at("input_shape"), context));
+    } else if (build.contains("shapes_dict") && build.at("shapes_dict").is_object()) {
+      // Keras' build(sequences_shape, initial_state_shape) of a recurrent
+      // layer called with initial states; kerascpp's build takes them as one
+      // list, the sequences first.
+      const json& dict = build.at("shapes_dict");
+      if (dict.contains("sequences_shape")) {
+        std::vector<Shape> shapes = shapes_from_config(dict.at("sequences_shape"), context);
+        if (dict.contains("initial_state_shape") && !dict.at("initial_state_shape").is_null()) {
+          for (Shape& s : shapes_from_config(dict.at("initial_state_shape"), context)) {
+            shapes.push_back(std::move(s));
+          }
+        }
+        layer->maybe_build(shapes);
+      }
     }
   }
   return layer;

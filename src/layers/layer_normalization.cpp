@@ -8,6 +8,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -82,6 +83,30 @@ class LayerNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     normalized_axes(input_shapes[0]);
     return input_shapes;
+  }
+
+  // Per sample (and position): statistics over the normalised axes only.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::vector<std::string> x = detail::feature_axes(in);
+    std::vector<std::string> over;
+    for (int a : normalized_axes(in)) over.push_back(x[static_cast<std::size_t>(a)]);
+    const std::vector<std::string> each = detail::without(x, over);
+    const std::string eps = detail::number(options_.epsilon);
+    std::string rhs;
+    if (options_.rms_scaling) {
+      rhs = "gamma[" + detail::joined(over) + "] * " + detail::indexed("x", x) + " / sqrt(" +
+            detail::indexed("ms", each) + " + " + eps + ")";
+    } else {
+      rhs = "(" + detail::indexed("x", x) + " - " + detail::indexed("mean", each) + ") / sqrt(" +
+            detail::indexed("var", each) + " + " + eps + ")";
+      if (options_.scale) rhs = "gamma[" + detail::joined(over) + "] * " + rhs;
+      if (options_.center) rhs += " + beta[" + detail::joined(over) + "]";
+    }
+    w.formula(detail::indexed("y", x) + " = " + rhs);
+    w.note(std::string(options_.rms_scaling ? "ms is the mean of x^2" : "mean and var are") +
+           " taken over " + detail::joined(over, ", ") + " for each " + detail::joined(each, ", ") +
+           " on its own, the same while training and at inference");
   }
 
   // Keras' get_config: once built, the axis is the sorted list Keras keeps.

@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -16,6 +17,14 @@ class LeakyReLUImpl : public LayerImpl {
       : LayerImpl("LeakyReLU", options.name, options.trainable),
         negative_slope_(options.negative_slope) {
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    const std::string xi = detail::indexed("x", x);
+    w.formula(detail::indexed("y", x) + " = " + xi + " if " + xi + " >= 0 else " +
+              detail::number(negative_slope_) + " * " + xi);
+    w.note("applies leaky relu to each value on its own; the shape does not change; no weights");
   }
 
   void write_config(detail::ConfigWriter& w) const override {

@@ -4,7 +4,10 @@
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
+#include "operations/operation.hpp"
 
 namespace keras::layers {
 
@@ -16,6 +19,23 @@ class MaskingImpl : public LayerImpl {
       : LayerImpl("Masking", options.name, options.trainable), mask_value_(options.mask_value) {}
 
   bool supports_masking() const override { return true; }
+
+  // Marks the steps that hold only mask_value; the layers after it skip them.
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    std::vector<std::string> other = x;
+    other.back() += "'";
+    const std::string v = detail::number(mask_value_);
+    w.formula(detail::indexed("y", x) + " = " + detail::indexed("x", x) + " if any_" +
+              other.back() + " " + detail::indexed("x", other) + " != " + v + " else 0");
+    w.note("masks each position whose values all equal mask_value " + v +
+           ": the layers after it (RNNs, losses) skip those steps; no weights");
+  }
+
+  // Keras' Masking has no build() of its own, hence no build_config.
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base().set("mask_value", mask_value_).without_build_config();
+  }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());
@@ -43,6 +63,15 @@ class MaskingImpl : public LayerImpl {
       const std::vector<Tensor>& inputs, const std::vector<std::optional<Tensor>>&) const override {
     if (inputs.size() != 1) return {};
     return {keep_steps(inputs[0], /*keepdims=*/false)};
+  }
+
+  // On symbolic inputs: any(not_equal(inputs, mask_value), axis=-1), two
+  // nodes of the graph (NotEqual, then Any), as Keras records them.
+  std::vector<KerasTensor> compute_symbolic_mask(const std::vector<KerasTensor>& inputs,
+                                                 const std::vector<KerasTensor>&) const override {
+    if (inputs.size() != 1) return {};
+    check_rank(inputs[0].shape());
+    return {operations::any(operations::not_equal(inputs[0], mask_value_), -1, false)};
   }
 
  private:

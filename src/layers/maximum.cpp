@@ -5,6 +5,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/merge.hpp"
 
 namespace keras::layers {
@@ -15,6 +16,12 @@ class MaximumImpl : public ElementwiseMergeImpl {
  public:
   explicit MaximumImpl(const MaximumOptions& options)
       : ElementwiseMergeImpl("Maximum", "take the maximum of", options.name, options.trainable) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    explain_elementwise(w, "takes the largest of", [](const std::vector<std::string>& terms) {
+      return "max(" + detail::joined(terms, ", ") + ")";
+    });
+  }
 
   void write_config(detail::ConfigWriter& w) const override { w.base(); }
 

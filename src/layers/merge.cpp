@@ -4,6 +4,7 @@
 #include <set>
 
 #include "keras/ops.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -50,6 +51,44 @@ std::optional<Tensor> mask_like(const std::optional<Tensor>& mask, const Tensor&
     if (mask->shape()[i] != x.shape()[i]) return std::nullopt;
   }
   return ops::broadcast_to(ops::expand_dims(ops::cast(*mask, DType::bool_), -1), x.shape());
+}
+
+void explain_elementwise(
+    detail::ExplainWriter& w, const std::string& verb,
+    const std::function<std::string(const std::vector<std::string>&)>& combine) {
+  const Shape& out = w.output();
+  const std::vector<std::string> y = detail::feature_axes(out);
+  std::vector<std::string> terms;
+  std::vector<std::string> repeats;
+  for (std::size_t i = 0; i < w.input_shapes().size(); ++i) {
+    const Shape& s = w.input_shapes()[i];
+    const std::string name = "x" + std::to_string(i + 1);
+    // An input of lower rank gets size-1 axes right after its batch axis.
+    const int missing = out.rank() - s.rank();
+    std::vector<std::string> axes{"b"};
+    std::vector<std::string> repeated;
+    for (int a = 1; a < out.rank(); ++a) {
+      const int k = a - missing;
+      if (k < 1) {
+        repeated.push_back(y[static_cast<std::size_t>(a)]);
+      } else if (s[k] == 1 && out[a] != 1) {
+        axes.push_back("0");
+        repeated.push_back(y[static_cast<std::size_t>(a)]);
+      } else {
+        axes.push_back(y[static_cast<std::size_t>(a)]);
+      }
+    }
+    terms.push_back(detail::indexed(name, axes));
+    if (!repeated.empty()) {
+      repeats.push_back(name + " " + s.to_string() + " is repeated along " +
+                        detail::joined(repeated, ", "));
+    }
+  }
+  w.formula(detail::indexed("y", y) + " = " + combine(terms));
+  const bool names_inputs = verb.find("x1") != std::string::npos;
+  w.note(verb + (names_inputs ? "" : " the " + std::to_string(terms.size()) + " inputs") +
+         ", value by value; no weights");
+  for (const std::string& r : repeats) w.note(r);
 }
 
 // ---- ElementwiseMergeImpl ----

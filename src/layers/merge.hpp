@@ -3,6 +3,7 @@
 // Concatenate, Dot) share, as Keras' Merge base class
 // (keras/src/layers/merging/base_merge.py).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,14 @@ class ElementwiseMergeImpl : public LayerImpl {
   Shape broadcast(const Shape& a, const Shape& b, const std::vector<Shape>& all) const;
   std::string verb_;
 };
+
+// Explains an element-wise merge: y[axes] = combine(terms), where each term
+// indexes one input ("x1[b,t,c]") on the output's axes, with 0 on an axis
+// where the input has size 1 and is repeated; `verb` says what combine does
+// ("adds").
+void explain_elementwise(
+    detail::ExplainWriter& w, const std::string& verb,
+    const std::function<std::string(const std::vector<std::string>&)>& combine);
 
 // A mask of x's rank - 1 as a bool tensor of x's shape (Keras' broadcast_to(
 // expand_dims(mask, -1), shape(x))); nothing when the mask does not fit x.

@@ -5,6 +5,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/merge.hpp"
 
 namespace keras::layers {
@@ -15,6 +16,12 @@ class MinimumImpl : public ElementwiseMergeImpl {
  public:
   explicit MinimumImpl(const MinimumOptions& options)
       : ElementwiseMergeImpl("Minimum", "take the minimum of", options.name, options.trainable) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    explain_elementwise(w, "takes the smallest of", [](const std::vector<std::string>& terms) {
+      return "min(" + detail::joined(terms, ", ") + ")";
+    });
+  }
 
   void write_config(detail::ConfigWriter& w) const override { w.base(); }
 

@@ -6,6 +6,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -16,6 +17,21 @@ class PermuteImpl : public LayerImpl {
  public:
   PermuteImpl(std::vector<int> dims, const PermuteOptions& options)
       : LayerImpl("Permute", options.name, options.trainable), dims_(std::move(dims)) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> axes = detail::letters(static_cast<int>(dims_.size()), "i");
+    std::vector<std::string> x{"b"}, y{"b"};
+    x.insert(x.end(), axes.begin(), axes.end());
+    std::string moves;
+    for (std::size_t p = 0; p < dims_.size(); ++p) {
+      y.push_back(axes[static_cast<std::size_t>(dims_[p] - 1)]);
+      moves += (p ? ", " : "") + std::string("axis ") + std::to_string(p + 1) + " is input axis " +
+               std::to_string(dims_[p]);
+    }
+    w.formula(detail::indexed("y", y) + " = " + detail::indexed("x", x));
+    w.note("reorders the axes after the batch (" + moves + "); the values do not change; " +
+           "no weights");
+  }
 
   void write_config(detail::ConfigWriter& w) const override { w.base().set("dims", dims_); }
 

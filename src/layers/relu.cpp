@@ -5,6 +5,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -19,6 +20,25 @@ class ReLUImpl : public LayerImpl {
         negative_slope_(options.negative_slope),
         threshold_(options.threshold) {
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    const std::string xi = detail::indexed("x", x);
+    std::string rhs;
+    if (negative_slope_ == 0 && threshold_ == 0) {
+      rhs = "max(" + xi + ", 0)";
+    } else {
+      std::string below = "0";
+      if (negative_slope_ != 0) {
+        below = detail::number(negative_slope_) + " * " +
+                (threshold_ == 0 ? xi : "(" + xi + " - " + detail::number(threshold_) + ")");
+      }
+      rhs = xi + " if " + xi + " >= " + detail::number(threshold_) + " else " + below;
+    }
+    if (max_value_) rhs = "min(" + rhs + ", " + detail::number(*max_value_) + ")";
+    w.formula(detail::indexed("y", x) + " = " + rhs);
+    w.note("applies relu to each value on its own; the shape does not change; no weights");
   }
 
   void write_config(detail::ConfigWriter& w) const override {

@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -14,6 +15,12 @@ class RepeatVectorImpl : public LayerImpl {
  public:
   RepeatVectorImpl(std::int64_t n, const RepeatVectorOptions& options)
       : LayerImpl("RepeatVector", options.name, options.trainable), n_(n) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    w.formula("y[b,r,c] = x[b,c]");
+    w.note("copies each sample's " + detail::dim(w.input()[-1]) + " values " + std::to_string(n_) +
+           " times along a new axis r (r < " + std::to_string(n_) + "); no weights");
+  }
 
   void write_config(detail::ConfigWriter& w) const override { w.base().set("n", n_); }
 
@@ -40,8 +47,16 @@ class RepeatVectorImpl : public LayerImpl {
   // Keras' InputSpec(ndim=2).
   void check_rank(const Shape& shape) const {
     if (shape.rank() != 2) {
-      throw Error(describe() + " expects inputs of rank 2 (batch, features), got shape " +
-                  shape.to_string() + " of rank " + std::to_string(shape.rank()) + ".");
+      std::string message = describe() + " expects inputs of rank 2 (batch, features), got shape " +
+                            shape.to_string() + " of rank " + std::to_string(shape.rank()) + ".";
+      if (shape.rank() > 2) {
+        message +=
+            " It repeats one vector per sample; add Flatten() first to repeat all of "
+            "each sample's values.";
+      } else {
+        message += " Each sample needs a feature axis: add Reshape({1}) first.";
+      }
+      throw Error(message);
     }
   }
 

@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -18,6 +19,15 @@ class RescalingImpl : public LayerImpl {
         offset_(options.offset) {}
 
   bool supports_masking() const override { return true; }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> x = detail::feature_axes(w.input());
+    std::string rhs = detail::indexed("x", x) + " * " + detail::number(scale_);
+    if (offset_ > 0) rhs += " + " + detail::number(offset_);
+    if (offset_ < 0) rhs += " - " + detail::number(-offset_);
+    w.formula(detail::indexed("y", x) + " = " + rhs);
+    w.note("the same scale and offset for every value; no weights");
+  }
 
   void write_config(detail::ConfigWriter& w) const override {
     w.base().set("scale", scale_).set("offset", offset_);

@@ -7,6 +7,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -36,6 +37,32 @@ class ReshapeImpl : public LayerImpl {
       : LayerImpl("Reshape", options.name, options.trainable),
         target_shape_(std::move(target_shape)) {
     set_built(true);  // as Keras' Reshape: nothing to create
+  }
+
+  // The values keep their row-major order; only the axes they are read on change.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const Shape& out = w.output();
+    std::vector<std::string> xa = detail::letters(in.rank() - 1, "i");
+    std::vector<std::string> ya = detail::letters(out.rank() - 1, "p");
+    const std::vector<std::int64_t> xd(in.begin() + 1, in.end());
+    const std::vector<std::int64_t> yd(out.begin() + 1, out.end());
+    std::vector<std::string> x{"b"}, y{"b"};
+    x.insert(x.end(), xa.begin(), xa.end());
+    y.insert(y.end(), ya.begin(), ya.end());
+    const std::string from = xa.empty() ? "0" : detail::row_major(xa, xd);
+    const std::string to = ya.empty() ? "0" : detail::row_major(ya, yd);
+    if (ya.size() == 1) {
+      w.formula("y[b, " + from + "] = " + detail::indexed("x", x));
+    } else if (xa.size() == 1) {
+      w.formula(detail::indexed("y", y) + " = x[b, " + to + "]");
+    } else {
+      w.formula(detail::indexed("y", y) + " = " + detail::indexed("x", x) + " where " + to + " = " +
+                from);
+    }
+    w.note("keeps the " + detail::grid(in, 1, in.rank()) +
+           " values of each sample in their row-major order and reads them as " +
+           out.without_batch().to_string() + "; no weights");
   }
 
   void write_config(detail::ConfigWriter& w) const override {
@@ -80,7 +107,7 @@ class ReshapeImpl : public LayerImpl {
         throw Error(describe() + " cannot reshape inputs of shape " + shape.to_string() + " (" +
                     std::to_string(size) + " values per sample) to target_shape " +
                     format_dims(target_shape_) + " (" + std::to_string(known) +
-                    " values): the total size must be unchanged.");
+                    " values): the total size must be unchanged." + minus_one_hint(size));
       }
       return;
     }
@@ -92,6 +119,25 @@ class ReshapeImpl : public LayerImpl {
                   ", the product of the known dimensions.");
     }
     *unknown = size / known;
+  }
+
+  // The nearest target that fits: the first dimension left to Reshape (-1)
+  // when the others divide the size; (size,) for a one-axis target.
+  std::string minus_one_hint(std::int64_t size) const {
+    if (target_shape_.empty()) return "";
+    if (target_shape_.size() == 1) {
+      return " To put every value on one axis, use target_shape (" + std::to_string(size) +
+             ",) or Flatten().";
+    }
+    std::int64_t rest = 1;
+    for (std::size_t i = 1; i < target_shape_.size(); ++i) rest *= target_shape_[i];
+    if (rest <= 0 || size % rest != 0) return "";
+    std::vector<std::int64_t> fixed = target_shape_;
+    fixed[0] = -1;
+    std::vector<std::int64_t> result = target_shape_;
+    result[0] = size / rest;
+    return " Use -1 for the dimension Reshape should compute: target_shape " + format_dims(fixed) +
+           " gives " + format_dims(result) + ".";
   }
 
   std::vector<std::int64_t> target_shape_;

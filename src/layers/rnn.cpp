@@ -11,6 +11,7 @@
 #include "keras/activations.hpp"
 #include "keras/ops.hpp"
 #include "keras/utils.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/recurrent.hpp"
 
@@ -136,6 +137,86 @@ class RecurrentLayerImpl final : public RNNImpl {
   int num_inputs() const override { return -1; }  // sequences, then optional initial states
   std::vector<std::shared_ptr<LayerImpl>> sublayers() const override { return {cell_}; }
 
+  // The recurrence of this cell in index notation: the same kernels at every
+  // step, the state carried from one step to the next.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& seq = w.input();
+    const std::int64_t steps = seq[1];
+    const std::string last = steps == None ? "T-1" : std::to_string(steps - 1);
+    const std::string prev = config_.go_backwards ? "t+1" : "t-1";
+    const std::string act = config_.activation;
+    const std::string rec = config_.recurrent_activation;
+    const std::string u = std::to_string(units());
+    if (!config_.return_sequences) {
+      w.formula("y[b,u] = h[b," + std::string(config_.go_backwards ? "0" : last) +
+                ",u], the state after the last step read, where");
+    } else if (config_.go_backwards) {
+      w.formula("y[b,t,u] = h[b," + last + "-t,u] (in reading order), where");
+    } else {
+      w.formula("y[b,t,u] = h[b,t,u] at each step t, where");
+    }
+    const std::string x = "x[b,t,:]";
+    const std::string h = "h[b," + prev + ",:]";
+    const std::string bias = config_.use_bias ? " + bias" : "";
+    if (kind_ == ops::RecurrentCell::lstm) {
+      w.formula("  z = " + x + " . kernel + " + h + " . recurrent_kernel" + bias +
+                ", cut into the gates i, f, g, o (" + u + " each)");
+      w.formula("  c[b,t,u] = " + rec + "(f[u]) * c[b," + prev + ",u] + " + rec + "(i[u]) * " +
+                act + "(g[u])");
+      w.formula("  h[b,t,u] = " + rec + "(o[u]) * " + act + "(c[b,t,u])");
+    } else if (kind_ == ops::RecurrentCell::gru && config_.reset_after) {
+      w.formula("  zx = " + x + " . kernel" + (config_.use_bias ? " + bias[0]" : "") +
+                ", zh = " + h + " . recurrent_kernel" + (config_.use_bias ? " + bias[1]" : "") +
+                ", each cut into z, r, n (" + u + " each)");
+      w.formula("  z = " + rec + "(zx_z + zh_z), r = " + rec + "(zx_r + zh_r), n = " + act +
+                "(zx_n + r * zh_n)");
+      w.formula("  h[b,t,u] = z[u] * h[b," + prev + ",u] + (1 - z[u]) * n[u]");
+    } else if (kind_ == ops::RecurrentCell::gru) {
+      w.formula("  z = " + rec + "(" + x + " . kernel_z + " + h + " . recurrent_kernel_z" +
+                (config_.use_bias ? " + bias_z" : "") + "), r likewise with the r columns");
+      w.formula("  n = " + act + "(" + x + " . kernel_n + (r * " + h + ") . recurrent_kernel_n" +
+                (config_.use_bias ? " + bias_n" : "") + ")");
+      w.formula("  h[b,t,u] = z[u] * h[b," + prev + ",u] + (1 - z[u]) * n[u]");
+    } else {
+      w.formula("  h[b,t,u] = " + act + "(sum_c x[b,t,c] * kernel[c,u] + sum_v h[b," + prev +
+                ",v] * recurrent_kernel[v,u]" + (config_.use_bias ? " + bias[u]" : "") + ")");
+    }
+    const std::string count = steps == None ? "the steps" : "the " + detail::plural(steps, "step");
+    const std::string start = w.input_shapes().size() > 1 ? "the initial states given as inputs"
+                              : config_.stateful          ? "the last batch's final states"
+                              : kind_ == ops::RecurrentCell::lstm ? "h = c = 0"
+                                                                  : "h = 0";
+    w.note("reads " + count + " one after another" +
+           (config_.go_backwards ? ", the last first (go_backwards)" : "") + ", starting from " +
+           start + "; the same kernel" +
+           (config_.use_bias ? ", recurrent_kernel and bias are" : " and recurrent_kernel are") +
+           " used at every step");
+    if (config_.return_state) {
+      w.note(std::string("return_state: the final state") +
+             (kind_ == ops::RecurrentCell::lstm ? "s h and c follow" : " h follows") +
+             " y as outputs");
+    }
+    if (config_.dropout > 0 || config_.recurrent_dropout > 0) {
+      w.note("while training, dropout " + detail::number(config_.dropout) + " on x and " +
+             detail::number(config_.recurrent_dropout) + " on h (recurrent_dropout)");
+    }
+    w.note("with a mask, a masked step keeps the previous state");
+    // The parameter count's rule, with this layer's numbers.
+    const std::int64_t n = units(), d = seq[2];
+    const bool two_biases = kind_ == ops::RecurrentCell::gru && config_.reset_after;
+    const int gates = gates_of(kind_);
+    const std::int64_t biases = config_.use_bias ? (two_biases ? 2 : 1) : 0;
+    std::string rule =
+        (gates == 1 ? "" : std::to_string(gates) + " * ") + "units * (input_dim + units" +
+        (biases ? " + " + std::to_string(biases) : "") +
+        ") = " + (gates == 1 ? "" : std::to_string(gates) + " * ") + u + " * (" + detail::dim(d) +
+        " + " + u + (biases ? " + " + std::to_string(biases) : "") + ")";
+    if (d != None) rule += " = " + detail::with_commas(gates * n * (d + n + biases));
+    w.params_rule(rule);
+  }
+
+  void write_config(detail::ConfigWriter& w) const override { write_recurrent_config(w, config_); }
+
   void build(const std::vector<Shape>& input_shapes) override {
     const Shape& seq = check_inputs(input_shapes);
     cell_->maybe_build({Shape{seq[0], seq[2]}});
@@ -170,6 +251,13 @@ class RecurrentLayerImpl final : public RNNImpl {
     if (config_.return_state) out.resize(1 + static_cast<std::size_t>(num_states()));
     return out;
   }
+  std::vector<KerasTensor> compute_symbolic_mask(
+      const std::vector<KerasTensor>&, const std::vector<KerasTensor>& masks) const override {
+    if (masks.empty() || !config_.return_sequences) return {};
+    return {masks[0]};
+  }
+  // Keras' call(sequences, initial_state=None, mask=None, training=False).
+  bool call_has_mask_arg() const override { return true; }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override {
     std::vector<Shape> shapes;

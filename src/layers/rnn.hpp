@@ -88,4 +88,14 @@ RecurrentConfig recurrent_config_from(const LayerConfig& config);
 // throws keras::Error for any other layer.
 const RecurrentConfig& recurrent_config(const LayerImpl& layer);
 
+// Writes a SimpleRNN, LSTM or GRU config as Keras' get_config does: one flat
+// object, the RNN base fields then the cell's (rnn_config.cpp).
+void write_recurrent_config(detail::ConfigWriter& writer, const RecurrentConfig& config);
+// The build_config of a layer called on sequences, optionally followed by
+// initial states (SimpleRNN, LSTM, GRU, Bidirectional): Keras' build(
+// sequences_shape, initial_state_shape=None) gives {"input_shape": ...}
+// for the sequences alone, else {"shapes_dict": {"sequences_shape": ...,
+// "initial_state_shape": [...]}}.
+void write_sequence_build_config(detail::ConfigWriter& writer);
+
 }  // namespace keras::layers

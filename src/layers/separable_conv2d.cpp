@@ -4,6 +4,8 @@
 #include "keras/layers/separable_conv2d.hpp"
 
 #include "layers/base_conv.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -42,6 +44,60 @@ class SeparableConv2DImpl : public ConvLayerImpl {
                          o.bias_constraint);
     }
     channels_ = channels;
+  }
+
+  // A depthwise step (each channel on its own) then a 1x1 convolution that
+  // mixes the channels.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::int64_t m = a_.options.depth_multiplier;
+    const std::string z_channel = m == 1 ? "c" : "c*" + std::to_string(m) + " + q";
+    const WindowIndices ix =
+        window_indices(in, w.output(), 2, channels_first_, a_.kernel_size, a_.conv.strides,
+                       a_.conv.dilation_rate, a_.conv.padding, "c", "f");
+    std::vector<std::string> z = ix.output;
+    std::vector<std::string> z_step = ix.output;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      if (z[i] == "f") {
+        z[i] = "p";
+        z_step[i] = z_channel;
+      }
+    }
+    std::string sum = "sum_p " + detail::indexed("z", z) + " * pointwise_kernel[0,0,p,f]";
+    if (a_.options.use_bias) sum += " + bias[f]";
+    w.formula(detail::indexed("y", ix.output) + " = " + detail::activated(a_.activation, sum) +
+              ", where");
+    std::vector<std::string> kernel = ix.window;
+    kernel.push_back("c");
+    kernel.push_back(m == 1 ? "0" : "q");
+    w.formula("  " + detail::indexed("z", z_step) + " = sum_{" + detail::joined(ix.window) + "} " +
+              detail::indexed("x", ix.input) + " * " + detail::indexed("depthwise_kernel", kernel));
+    const std::int64_t channels = channel_dim(in, channels_first_);
+    std::string note = "a depthwise step (each of the " + detail::dim(channels) +
+                       " channels filtered on its own by windows of " + ix.sizes +
+                       stride_phrase(a_.conv.strides) + ") then a 1 x 1 convolution mixing its " +
+                       (channels == None ? "" : std::to_string(channels * m) + " ") +
+                       "channels into " + std::to_string(a_.filters) + " filters";
+    if (channels != None) {
+      note += "; a Conv2D with the same window would need " +
+              detail::with_commas(a_.kernel_size[0] * a_.kernel_size[1] * channels * a_.filters) +
+              " kernel weights";
+    }
+    w.note(note);
+    const std::string pad = padding_note(a_.conv.padding, "positions outside the input read 0");
+    if (!pad.empty()) w.note(pad);
+  }
+
+  // Keras' BaseSeparableConv.get_config.
+  void write_config(detail::ConfigWriter& w) const override {
+    const SeparableConv2DOptions& o = a_.options;
+    w.base().set("depth_multiplier", o.depth_multiplier).set("filters", a_.filters);
+    write_conv_window(w, a_.kernel_size, a_.conv);
+    w.set("activation", a_.activation).set("use_bias", o.use_bias);
+    write_conv_weights(
+        w, {{"depthwise", o.depthwise_initializer, o.depthwise_regularizer, o.depthwise_constraint},
+            {"pointwise", o.pointwise_initializer, o.pointwise_regularizer, o.pointwise_constraint},
+            {"bias", o.bias_initializer, o.bias_regularizer, o.bias_constraint}});
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {

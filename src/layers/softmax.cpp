@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -18,6 +19,24 @@ class SoftmaxImpl : public LayerImpl {
   explicit SoftmaxImpl(const SoftmaxOptions& options)
       : LayerImpl("Softmax", options.name, options.trainable), axis_(options.axis) {
     set_built(true);  // as Keras' _build_at_init: nothing to create
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::vector<std::string> x = detail::feature_axes(in);
+    std::vector<std::string> other = x;
+    std::vector<std::string> over;
+    std::vector<std::string> summed;
+    for (int a : axis_) {
+      const std::size_t k = static_cast<std::size_t>(a < 0 ? a + in.rank() : a);
+      over.push_back(x[k]);
+      other[k] += "'";
+      summed.push_back(other[k]);
+    }
+    w.formula(detail::indexed("y", x) + " = exp(" + detail::indexed("x", x) + ") / sum_" +
+              detail::joined(summed) + " exp(" + detail::indexed("x", other) + ")");
+    w.note("normalises along " + detail::joined(over, ", ") +
+           ": the values there sum to 1; masked positions, if any, get 0; no weights");
   }
 
   void write_config(detail::ConfigWriter& w) const override {

@@ -8,6 +8,7 @@
 #include "keras/ops.hpp"
 #include "keras/utils.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -71,6 +72,17 @@ std::vector<Shape> SpatialDropoutImpl::compute_output_shape(
 // Keras' BaseSpatialDropout.get_config: rate, seed, name and the dtype as a
 // plain string, without "trainable" (and data_format for 2D); Dropout is built
 // at construction and its call takes `training`.
+// Whole channels are dropped: one draw per sample and channel.
+void SpatialDropoutImpl::explain(detail::ExplainWriter& w) const {
+  const Shape& in = w.input();
+  const std::vector<std::string> x = detail::channel_axes(in, channel_axis_);
+  w.formula(detail::indexed("y", x) + " = " + detail::indexed("x", x) + " * keep[b,c] / (1 - " +
+            detail::number(rate_) + ")");
+  w.note("while training, whole channels are dropped: keep[b,c] is 1 with probability " +
+         detail::number(1.0 - rate_) + " and 0 otherwise, the same at every " +
+         detail::joined(detail::without(x, {"b", "c"}), ", ") + "; at inference y = x; no weights");
+}
+
 void SpatialDropoutImpl::write_config(detail::ConfigWriter& w) const {
   w.set("rate", rate_)
       .set("seed", seed_ ? detail::json(*seed_) : detail::json(nullptr))

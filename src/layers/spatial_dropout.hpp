@@ -22,6 +22,7 @@ class SpatialDropoutImpl : public LayerImpl {
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override;
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override;
   void write_config(detail::ConfigWriter& w) const override;
+  void explain(detail::ExplainWriter& w) const override;
 
  private:
   void check_rank(const Shape& shape) const;

@@ -4,6 +4,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "layers/merge.hpp"
 
@@ -15,6 +16,12 @@ class SubtractImpl : public ElementwiseMergeImpl {
  public:
   explicit SubtractImpl(const SubtractOptions& options)
       : ElementwiseMergeImpl("Subtract", "subtract", options.name, options.trainable) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    explain_elementwise(w, "subtracts x2 from x1", [](const std::vector<std::string>& terms) {
+      return terms[0] + " - " + terms[1];
+    });
+  }
 
   void write_config(detail::ConfigWriter& w) const override { w.base(); }
 

@@ -7,6 +7,7 @@
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -21,7 +22,33 @@ class TimeDistributedImpl : public LayerImpl {
   const std::shared_ptr<LayerImpl>& inner() const { return inner_; }
 
   bool supports_masking() const override { return true; }
+  // Keras' call(inputs, training=None, mask=None): the mask is folded with
+  // the time axis and given to the inner layer.
+  bool call_has_mask_arg() const override { return true; }
   std::vector<std::shared_ptr<LayerImpl>> sublayers() const override { return {inner_}; }
+
+  // The inner layer on each step, as if the step were a sample; one set of
+  // weights for every step.
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const Shape& out = w.output();
+    std::vector<std::string> x{"b", "t"}, y{"b", "t"};
+    for (int i = 2; i < in.rank(); ++i) x.push_back(":");
+    for (int i = 2; i < out.rank(); ++i) y.push_back(":");
+    w.formula(detail::indexed("y", y) + " = " + inner_->name() + "(" + detail::indexed("x", x) +
+              ")");
+    const Shape child = child_shape(in);
+    const std::string steps =
+        in[1] == None ? "every step" : "each of the " + detail::plural(in[1], "step");
+    w.note("applies " + inner_->name() + " to " + steps + " on its own, as if each step were a " +
+           "sample of shape " + child.without_batch().to_string() +
+           "; the same weights serve every step (below, b runs over all (sample, step) pairs)");
+    if (inner_->class_name() == "Dense") {
+      w.note("a Dense on " + in.to_string() +
+             " computes the same by itself: it contracts only the last axis");
+    }
+    w.sublayer(*inner_, {child}, inner_->compute_output_shape({child}));
+  }
 
   // Keras' TimeDistributed.call(inputs, training=None, mask=None).
   void write_config(detail::ConfigWriter& w) const override {
@@ -76,7 +103,10 @@ class TimeDistributedImpl : public LayerImpl {
   const Shape& check_rank(const Shape& shape) const {
     if (shape.rank() < 3) {
       throw Error(describe() + " expects inputs of rank 3 or more (batch, time, ...), got shape " +
-                  shape.to_string() + ".");
+                  shape.to_string() + ". It applies " + inner_->describe() +
+                  " to each step of a sequence: if the input comes from a recurrent layer, "
+                  "give that layer return_sequences=True; on inputs without a time axis, use " +
+                  inner_->name() + " itself, without TimeDistributed.");
     }
     return shape;
   }

@@ -4,6 +4,7 @@
 
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/normalization.hpp"
 
@@ -34,6 +35,23 @@ class UnitNormalizationImpl : public LayerImpl {
     check_single(*this, input_shapes.size());
     check_axes(input_shapes[0]);
     return input_shapes;
+  }
+
+  void explain(detail::ExplainWriter& w) const override {
+    const Shape& in = w.input();
+    const std::vector<std::string> x = detail::feature_axes(in);
+    std::vector<std::string> other = x;
+    std::vector<std::string> over, summed;
+    for (int a : axis_) {
+      const std::size_t k = static_cast<std::size_t>(a < 0 ? a + in.rank() : a);
+      over.push_back(x[k]);
+      other[k] += "'";
+      summed.push_back(other[k]);
+    }
+    w.formula(detail::indexed("y", x) + " = " + detail::indexed("x", x) + " / sqrt(sum_" +
+              detail::joined(summed) + " " + detail::indexed("x", other) + "^2)");
+    w.note("divides each vector along " + detail::joined(over, ", ") +
+           " by its length (L2 norm), so that it has length 1; no weights");
   }
 
   // Keras' get_config; built at construction, so no build_config.

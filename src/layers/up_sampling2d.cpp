@@ -11,6 +11,8 @@
 
 #include "keras/ops.hpp"
 #include "layers/conv_utils.hpp"
+#include "layers/layer_config_writer.hpp"
+#include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 
 namespace keras::layers {
@@ -44,6 +46,39 @@ class UpSampling2DImpl : public LayerImpl {
         size_(std::move(size)),
         channels_first_(channels_first),
         interpolation_(std::move(interpolation)) {}
+
+  void explain(detail::ExplainWriter& w) const override {
+    const std::vector<std::string> y = channels_first_
+                                           ? std::vector<std::string>{"b", "c", "h", "w"}
+                                           : std::vector<std::string>{"b", "h", "w", "c"};
+    const int h = channels_first_ ? 2 : 1;
+    const std::string sizes = detail::grid(w.input(), h, h + 2) + " -> " +
+                              detail::grid(w.output(), h, h + 2) + " positions; no weights";
+    if (interpolation_ == "nearest") {
+      std::vector<std::string> x = y;
+      x[static_cast<std::size_t>(h)] = "h / " + std::to_string(size_[0]);
+      x[static_cast<std::size_t>(h + 1)] = "w / " + std::to_string(size_[1]);
+      w.formula(detail::indexed("y", y) + " = " + detail::indexed("x", x) + " (integer division)");
+      w.note("repeats each row " + detail::plural(size_[0], "time") + " and each column " +
+             detail::plural(size_[1], "time") + ": " + sizes);
+      return;
+    }
+    std::vector<std::string> x = y;
+    x[static_cast<std::size_t>(h)] = "h'";
+    x[static_cast<std::size_t>(h + 1)] = "w'";
+    w.formula(detail::indexed("y", y) + " = sum_{h',w'} a[h,h'] * a'[w,w'] * " +
+              detail::indexed("x", x));
+    w.note(
+        "bilinear: output row h reads input coordinate (h + 0.5) / " + std::to_string(size_[0]) +
+        " - 0.5, mixing the two nearest rows by distance (a), and the same for columns: " + sizes);
+  }
+
+  void write_config(detail::ConfigWriter& w) const override {
+    w.base()
+        .set("size", size_)
+        .set("data_format", data_format_name(channels_first_))
+        .set("interpolation", interpolation_);
+  }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());

@@ -7,6 +7,7 @@
 
 #include "keras/layers/input_layer.hpp"
 #include "keras/utils.hpp"
+#include "operations/operation.hpp"
 
 namespace keras::detail {
 
@@ -157,7 +158,13 @@ const Graph& FunctionalImpl::graph() const {
 }
 
 std::vector<std::shared_ptr<LayerImpl>> FunctionalImpl::layers() const {
-  return graph_ ? graph_->operations : std::vector<std::shared_ptr<LayerImpl>>{};
+  std::vector<std::shared_ptr<LayerImpl>> out;
+  if (!graph_) return out;
+  out.reserve(graph_->operations.size());
+  for (const auto& operation : graph_->operations) {
+    if (!operations::as_operation(*operation)) out.push_back(operation);
+  }
+  return out;
 }
 
 std::vector<std::shared_ptr<LayerImpl>> FunctionalImpl::sublayers() const { return layers(); }
@@ -216,10 +223,16 @@ void FunctionalImpl::standardize_into(std::span<const Tensor> inputs,
 FunctionalImpl::Result FunctionalImpl::run(const std::vector<Tensor>& inputs,
                                            const std::vector<std::optional<Tensor>>& masks,
                                            bool training) {
-  BuffersLease b(*this);
   Result result;
-  run_into(*b, inputs, masks, training, result);
+  run(inputs, masks, training, result);
   return result;
+}
+
+void FunctionalImpl::run(const std::vector<Tensor>& inputs,
+                         const std::vector<std::optional<Tensor>>& masks, bool training,
+                         Result& result) {
+  BuffersLease b(*this);
+  run_into(*b, inputs, masks, training, result);
 }
 
 void FunctionalImpl::run_into(RunBuffers& b, const std::vector<Tensor>& inputs,
@@ -241,7 +254,18 @@ void FunctionalImpl::run_into(RunBuffers& b, const std::vector<Tensor>& inputs,
       b.ins.push_back(b.values[s]);
       any_mask = any_mask || b.slot_masks[s].has_value();
     }
-    if (any_mask) {
+    if (!step.mask_slots.empty()) {
+      // The mask= the symbolic call recorded, computed by the graph (Keras
+      // passes the node's mask argument).
+      for (int s : step.mask_slots) {
+        if (s >= 0) {
+          b.ctx.masks.emplace_back(b.values[s]);
+        } else {
+          b.ctx.masks.emplace_back(std::nullopt);
+        }
+      }
+    } else if (any_mask) {
+      // Else the masks the previous calls attached to the inputs.
       for (int s : step.input_slots) b.ctx.masks.push_back(b.slot_masks[s]);
     }
     run_step(b, *step.node->layer);

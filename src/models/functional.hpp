@@ -38,6 +38,9 @@ struct Graph {
     std::vector<int> input_slots;
     std::vector<int> output_slots;
     std::vector<int> release_slots;  // slots no later step reads
+    // The call's mask= (Node::masks): empty, or one slot per input, -1 where
+    // that input has no mask.
+    std::vector<int> mask_slots;
   };
   std::vector<Step> steps;
   std::vector<int> input_slots;
@@ -46,6 +49,10 @@ struct Graph {
 
   bool contains(const Node* node) const { return nodes.count(node) > 0; }
 };
+
+// Keras' node.input_tensors: the call's inputs, then the tensors of its mask=
+// argument. The graph's connections, depths and running order follow them.
+std::vector<KerasTensor> input_tensors(const Node& node);
 
 // Maps the graph as Keras does. owner names the model in error messages.
 // Throws keras::Error when an input is not a keras::Input tensor, when an
@@ -63,8 +70,9 @@ class FunctionalImpl : public LayerImpl {
   bool has_graph() const { return graph_ != nullptr; }
   // Throws keras::Error for a Sequential that has no input shape yet.
   const Graph& graph() const;
-  // model.layers: a Functional's operations; a Sequential's layers without
-  // its InputLayer.
+  // model.layers: a Functional's operations that are layers (not the graph
+  // operations masks are made of); a Sequential's layers without its
+  // InputLayer.
   virtual std::vector<std::shared_ptr<LayerImpl>> layers() const;
   virtual bool is_sequential() const { return false; }
   // Whether Model() was given lists (Keras' nested input/output structure).
@@ -74,6 +82,10 @@ class FunctionalImpl : public LayerImpl {
   // Converts each input to its Input's dtype and checks its shape (rank and
   // every known dimension but the batch), as Keras' Functional does.
   std::vector<Tensor> standardize_inputs(const std::vector<Tensor>& inputs) const;
+  // The same into out, reusing its memory (the training step's inputs).
+  void standardize_inputs(const std::vector<Tensor>& inputs, std::vector<Tensor>& out) const {
+    standardize_into(inputs, out);
+  }
 
   struct Result {
     std::vector<Tensor> outputs;
@@ -82,6 +94,9 @@ class FunctionalImpl : public LayerImpl {
   // Runs the graph on standardized inputs; masks has one entry per input or is empty.
   Result run(const std::vector<Tensor>& inputs, const std::vector<std::optional<Tensor>>& masks,
              bool training);
+  // The same into result, reusing its memory (the training step's outputs).
+  void run(const std::vector<Tensor>& inputs, const std::vector<std::optional<Tensor>>& masks,
+           bool training, Result& result);
   // Runs inputs through the model in batches along axis 0 into outputs (one
   // per model output, replaced). A warm call with the same shapes allocates
   // nothing but the output tensors.
@@ -100,6 +115,8 @@ class FunctionalImpl : public LayerImpl {
                                           std::size_t num_outputs) const override;
   int num_inputs() const override;
   std::vector<std::shared_ptr<LayerImpl>> sublayers() const override;
+  // Keras' Functional.call(inputs, training=None, mask=None).
+  bool call_has_mask_arg() const override { return true; }
   // Keras' Functional.get_config and serialize_keras_object's extras
   // (src/models/model_config.cpp).
   void write_config(ConfigWriter& writer) const override;

@@ -30,6 +30,23 @@ TensorKey key_of(const KerasTensor& x) { return {x.node().get(), x.tensor_index(
 
 bool is_input_node(const Node& node) { return node.inputs.empty(); }
 
+// input_tensors(node) one by one, without building the list.
+std::size_t num_input_tensors(const Node& node) {
+  std::size_t n = node.inputs.size();
+  for (const auto& m : node.masks) n += m.defined() ? 1 : 0;
+  return n;
+}
+KerasTensor input_tensor(const Node& node, std::size_t i) {
+  if (i < node.inputs.size()) return node.inputs[i];
+  i -= node.inputs.size();
+  for (const auto& m : node.masks) {
+    if (!m.defined()) continue;
+    if (i == 0) return m;
+    --i;
+  }
+  throw Error("input_tensor: index out of range.");
+}
+
 // A map that remembers insertion order, as the Python dicts map_graph uses.
 template <class K, class V>
 class OrderedMap {
@@ -90,8 +107,8 @@ BuildMap build_map(const std::vector<KerasTensor>& outputs) {
     visit(output);
     while (!stack.empty()) {
       Frame& frame = stack.back();
-      if (!is_input_node(*frame.node) && frame.next_input < frame.node->inputs.size()) {
-        const KerasTensor child = frame.node->inputs[frame.next_input++];
+      if (!is_input_node(*frame.node) && frame.next_input < num_input_tensors(*frame.node)) {
+        const KerasTensor child = input_tensor(*frame.node, frame.next_input++);
         visit(child);  // may invalidate frame
         continue;
       }
@@ -132,7 +149,7 @@ void check_connected(const Graph& g, const std::vector<NodePtr>& nodes_in_order,
   for (const NodePtr& node : nodes_in_order) {
     if (is_input_node(*node)) continue;
     bool ready = true;
-    for (const auto& x : node->inputs) ready = ready && known.count(key_of(x)) > 0;
+    for (const auto& x : input_tensors(*node)) ready = ready && known.count(key_of(x)) > 0;
     if (!ready) continue;
     for (std::size_t i = 0; i < node->output_shapes.size(); ++i) {
       known.insert({node.get(), static_cast<int>(i)});
@@ -194,6 +211,9 @@ void plan_steps(Graph& g) {
       Graph::Step step;
       step.node = node;
       for (const auto& x : node->inputs) step.input_slots.push_back(slot_of(key_of(x)));
+      for (const auto& m : node->masks) {
+        step.mask_slots.push_back(m.defined() ? slot_of(key_of(m)) : -1);
+      }
       for (std::size_t i = 0; i < node->output_shapes.size(); ++i) {
         step.output_slots.push_back(slot_of({node.get(), static_cast<int>(i)}));
       }
@@ -205,6 +225,9 @@ void plan_steps(Graph& g) {
   std::vector<int> last_reader(g.num_slots, -1);
   for (std::size_t s = 0; s < g.steps.size(); ++s) {
     for (int in : g.steps[s].input_slots) last_reader[in] = static_cast<int>(s);
+    for (int in : g.steps[s].mask_slots) {
+      if (in >= 0) last_reader[in] = static_cast<int>(s);
+    }
   }
   for (int out : g.output_slots) last_reader[out] = -1;
   for (int slot_index = 0; slot_index < g.num_slots; ++slot_index) {
@@ -215,6 +238,14 @@ void plan_steps(Graph& g) {
 }
 
 }  // namespace
+
+std::vector<KerasTensor> input_tensors(const Node& node) {
+  std::vector<KerasTensor> out = node.inputs;
+  for (const auto& m : node.masks) {
+    if (m.defined()) out.push_back(m);
+  }
+  return out;
+}
 
 std::shared_ptr<const Graph> map_graph(const std::vector<KerasTensor>& inputs,
                                        const std::vector<KerasTensor>& outputs,
@@ -252,7 +283,7 @@ std::shared_ptr<const Graph> map_graph(const std::vector<KerasTensor>& inputs,
     depth = std::max(depth, operations_depths.get(node->layer.get(), 0));
     operations_depths.set(node->layer.get(), depth);
     nodes_depths.set(node, depth);
-    for (const auto& x : node->inputs) {
+    for (const auto& x : input_tensors(*node)) {
       const Node* parent = x.node().get();
       if (!g->nodes.count(parent)) continue;
       nodes_depths.set(parent, std::max(depth + 1, nodes_depths.get(parent, 0)));

@@ -6,8 +6,10 @@
 
 #include "keras/layers/input_layer.hpp"
 #include "layers/layer_config_writer.hpp"
+#include "layers/rnn.hpp"
 #include "models/functional.hpp"
 #include "models/sequential.hpp"
+#include "operations/operation.hpp"
 #include "saving/compile_config.hpp"
 
 namespace keras::detail {
@@ -25,6 +27,13 @@ json keras_tensor_json(const KerasTensor& x, std::int64_t node_index) {
   out["class_name"] = "__keras_tensor__";
   out["config"] = std::move(config);
   return out;
+}
+
+// Whether a call passes initial states after the sequences (kerascpp's form
+// of Keras' RNN(x, initial_state=...) and Bidirectional(x, initial_state=...)).
+bool has_initial_states(const Node& node) {
+  return node.inputs.size() > 1 && (dynamic_cast<const layers::RNNImpl*>(node.layer.get()) ||
+                                    node.layer->class_name() == "Bidirectional");
 }
 
 // Keras' serialize_node: the node's keras_history indices count only the
@@ -45,6 +54,16 @@ class NodeWriter {
   json tensor(const KerasTensor& x) const { return keras_tensor_json(x, own_index(*x.node())); }
 
   json node(const Node& node, const CallArguments& arguments) const {
+    if (const auto* op = operations::as_operation(*node.layer)) {
+      // An op's call: its tensors and other arguments, positionally.
+      std::vector<json> tensors;
+      for (const KerasTensor& x : node.inputs) tensors.push_back(tensor(x));
+      json out = json::object();
+      out["args"] = op->node_args(std::move(tensors));
+      out["kwargs"] = json::object();
+      return out;
+    }
+    if (has_initial_states(node)) return initial_state_call(node);
     json arg;
     if (node.inputs_as_list) {
       arg = json::array();
@@ -54,13 +73,7 @@ class NodeWriter {
     }
     json kwargs = json::object();
     if (arguments.training) kwargs["training"] = false;
-    if (arguments.mask) {
-      // kerascpp does not keep masks on symbolic tensors: Keras recomputes a
-      // null mask from the input when it loads the model.
-      kwargs["mask"] = node.inputs_as_list
-                           ? json(std::vector<std::nullptr_t>(node.inputs.size(), nullptr))
-                           : json(nullptr);
-    }
+    if (arguments.mask || node.layer->call_has_mask_arg()) kwargs["mask"] = mask(node);
     json out = json::object();
     out["args"] = json::array({std::move(arg)});
     out["kwargs"] = std::move(kwargs);
@@ -68,6 +81,35 @@ class NodeWriter {
   }
 
  private:
+  // rnn(x, initial_state=[h, c]) (or initial_state=h for a call not on a
+  // list): Keras' __call__ records only the keywords given, no training=
+  // or mask= of its own, when the call has keywords.
+  json initial_state_call(const Node& node) const {
+    json states = json::array();
+    for (std::size_t i = 1; i < node.inputs.size(); ++i) states.push_back(tensor(node.inputs[i]));
+    json kwargs = json::object();
+    kwargs["initial_state"] =
+        node.inputs_as_list || states.size() != 1 ? std::move(states) : std::move(states[0]);
+    if (!node.masks.empty() && node.masks[0].defined()) kwargs["mask"] = tensor(node.masks[0]);
+    json out = json::object();
+    out["args"] = json::array({tensor(node.inputs.at(0))});
+    out["kwargs"] = std::move(kwargs);
+    return out;
+  }
+
+  // The call's mask= as Keras records it: the graph tensor (a connection),
+  // or null where the input had no mask; a list for a call on a list.
+  json mask(const Node& node) const {
+    auto one = [&](std::size_t i) {
+      return i < node.masks.size() && node.masks[i].defined() ? tensor(node.masks[i])
+                                                              : json(nullptr);
+    };
+    if (!node.inputs_as_list) return one(0);
+    json out = json::array();
+    for (std::size_t i = 0; i < node.inputs.size(); ++i) out.push_back(one(i));
+    return out;
+  }
+
   const Graph& graph_;
 };
 

@@ -129,7 +129,7 @@ Style summary_style(const FunctionalImpl& model) {
   const Graph& g = model.graph();
   std::unordered_set<const Node*> nodes;
   for (const auto& depth : g.nodes_by_depth) {
-    if (depth.size() > 1 || (depth.size() == 1 && depth[0]->inputs.size() > 1)) {
+    if (depth.size() > 1 || (depth.size() == 1 && input_tensors(*depth[0]).size() > 1)) {
       style.sequential_like = false;
       break;
     }
@@ -153,7 +153,7 @@ std::string connections(LayerImpl& layer, const Graph& g) {
   std::string out;
   for (const auto& node : layer.inbound_nodes()) {
     if (!g.contains(node.get())) continue;
-    for (const auto& x : node->inputs) {
+    for (const auto& x : input_tensors(*node)) {
       if (!out.empty()) out += ", ";
       out += x.layer().name() + "[" + std::to_string(x.node()->node_index) + "][" +
              std::to_string(x.tensor_index()) + "]";
@@ -267,7 +267,10 @@ std::string print_summary(const FunctionalImpl& model, const SummaryOptions& opt
     current += width;
   }
 
-  const std::vector<std::shared_ptr<LayerImpl>> layers = model.layers();
+  // A Functional lists its operations (the ops of its masks too), a
+  // Sequential its layers, as Keras' print_summary.
+  const std::vector<std::shared_ptr<LayerImpl>> layers =
+      model.is_sequential() || !model.has_graph() ? model.layers() : model.graph().operations;
   const auto [first, last] = layer_bounds(layers, options.layer_range);
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = first; i < last; ++i) add_rows(*layers[i], 0, style, options, rows);

@@ -11,6 +11,7 @@
 #include "layers/layer_factory.hpp"
 #include "models/functional.hpp"
 #include "models/sequential.hpp"
+#include "operations/operation.hpp"
 #include "saving/compile_config.hpp"
 #include "saving/model_from_config.hpp"
 
@@ -264,9 +265,62 @@ class FunctionalReader {
     return false;
   }
 
+  // One call of a graph operation (NotEqual(x, 0)): its "args" hold the
+  // tensors and the op's other arguments.
+  bool call_operation(Entry& e, operations::OperationImpl& op, const json& node_data,
+                      const std::string& path) {
+    if (!node_data.is_object()) fail(path, "must be an object with \"args\" and \"kwargs\".");
+    const json& args = array_field(node_data, "args", path);
+    const json& kwargs = field(node_data, "kwargs", path);
+    if (!kwargs.is_object() || !kwargs.empty()) {
+      fail(path + ".kwargs", "must be empty for " + op.describe() + ", got " + kwargs.dump() + ".");
+    }
+    std::vector<KerasTensor> inputs;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (!holds_tensor(args[i])) continue;
+      auto x = keras_tensor(args[i], at(path + ".args", i));
+      if (!x) return false;
+      inputs.push_back(*x);
+    }
+    std::vector<KerasTensor> outputs;
+    try {
+      op.read_node_args(args);
+      outputs = op.apply_symbolic(inputs, false);
+    } catch (const Error& err) {
+      fail(path, "(calling " + op.describe() + "): " + err.what());
+    }
+    nodes_[e.name].push_back(outputs.at(0).node());
+    return true;
+  }
+
+  // The tensors of a call's mask= keyword (one per input, undefined for a
+  // null), or nothing when one is not available yet.
+  std::optional<std::vector<KerasTensor>> masks_of(const json& kwargs, const std::string& path) {
+    std::vector<KerasTensor> masks;
+    auto it = kwargs.find("mask");
+    if (it == kwargs.end() || !holds_tensor(*it)) return masks;
+    const std::string where = path + ".kwargs.mask";
+    const bool list = it->is_array();
+    const json entries = list ? *it : json::array({*it});
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].is_null()) {
+        masks.emplace_back();
+        continue;
+      }
+      auto m = keras_tensor(entries[i], list ? at(where, i) : where);
+      if (!m) return std::nullopt;
+      masks.push_back(*m);
+    }
+    return masks;
+  }
+
   // Makes one call of e.layer; false when an input is not available yet.
   bool call_node(Entry& e, const json& node_data, const std::string& path) {
+    if (auto* op = dynamic_cast<operations::OperationImpl*>(e.layer.get())) {
+      return call_operation(e, *op, node_data, path);
+    }
     std::vector<KerasTensor> inputs;
+    std::vector<KerasTensor> masks;
     bool as_list = false;
     if (node_data.is_array()) {
       // Keras 2: [[layer, node_index, tensor_index, kwargs], ...].
@@ -281,7 +335,7 @@ class FunctionalReader {
       const json& kwargs = field(node_data, "kwargs", path);
       typed(kwargs, kwargs.is_object(), "an object", path + ".kwargs");
       for (const auto& [key, value] : kwargs.items()) {
-        if (holds_tensor(value) && key != "initial_state") {
+        if (holds_tensor(value) && key != "initial_state" && key != "mask") {
           fail(path + ".kwargs." + key,
                "passes a tensor as a keyword argument, which kerascpp "
                "does not support.");
@@ -305,7 +359,8 @@ class FunctionalReader {
         inputs.push_back(*x);
       }
       // A recurrent layer's initial_state=[h, c] follows its sequences in the
-      // input list, kerascpp's form of that call (src/layers/rnn.hpp).
+      // input list, kerascpp's form of that call (src/layers/rnn.hpp); the
+      // call is "as a list" when the states were (not for initial_state=h).
       if (auto it = kwargs.find("initial_state"); it != kwargs.end() && holds_tensor(*it)) {
         const std::string where = path + ".kwargs.initial_state";
         const json states = it->is_array() ? *it : json::array({*it});
@@ -314,12 +369,21 @@ class FunctionalReader {
           if (!x) return false;
           inputs.push_back(*x);
         }
-        as_list = true;
+        as_list = it->is_array();
+      }
+      // A mask= tensor (Keras records the mask a layer was called with) is a
+      // connection of the call.
+      auto given = masks_of(kwargs, path);
+      if (!given) return false;
+      masks = std::move(*given);
+      if (masks.size() > inputs.size()) {
+        fail(path + ".kwargs.mask", "has " + std::to_string(masks.size()) + " masks for " +
+                                        std::to_string(inputs.size()) + " inputs.");
       }
     }
     std::vector<KerasTensor> outputs;
     try {
-      outputs = e.layer->apply_symbolic(inputs, as_list);
+      outputs = e.layer->apply_symbolic(inputs, as_list, masks);
     } catch (const Error& err) {
       fail(path, "(calling " + e.layer->describe() + "): " + err.what());
     }
@@ -367,6 +431,11 @@ class FunctionalReader {
 std::shared_ptr<LayerImpl> deserialize(const json& object, const std::string& path) {
   const std::string class_name = string_field(object, "class_name", path);
   if (class_name == "Sequential") return sequential_from_config(object, path);
+  try {
+    if (auto op = operations::operation_from_config(object)) return op;
+  } catch (const Error& e) {
+    fail(path, "(" + class_name + "): " + e.what());
+  }
   if (class_name == "Functional" || class_name == "Model") {
     return FunctionalReader(object, path).read();
   }

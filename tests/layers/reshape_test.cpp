@@ -45,7 +45,8 @@ TEST(Reshape, SizeMismatchNamesBothShapes) {
   });
   EXPECT_EQ(message,
             "Reshape \"reshape\" cannot reshape inputs of shape (None, 3, 4) (12 values per "
-            "sample) to target_shape (5,) (5 values): the total size must be unchanged.");
+            "sample) to target_shape (5,) (5 values): the total size must be unchanged. To put "
+            "every value on one axis, use target_shape (12,) or Flatten().");
   const std::string indivisible = error_message([] {
     Reshape({5, -1}).compute_output_shape(Shape{None, 3, 4});
   });

@@ -54,11 +54,8 @@ LossGradients loss_gradients(const keras::Model& model, const std::vector<keras:
 // Keras' layer.reset_states(); returns how many layers were reset.
 int reset_rnn_states(const keras::Model& model);
 
-// Builds the case's model from model.json. When a layer class is not
-// implemented yet, returns nothing and puts the reason in *not_implemented;
-// any other error propagates.
-std::optional<keras::Model> build_model(const std::filesystem::path& dir,
-                                        std::string* not_implemented);
+// Builds the case's model from model.json in a fresh session (Keras' names).
+keras::Model build_model(const std::filesystem::path& dir);
 
 // Sets (or, with nullptr, unsets) an environment variable for the guard's lifetime.
 class EnvGuard {

@@ -43,6 +43,29 @@ int main(int argc, char** argv) {
   summary_cmd->add_flag("--show-trainable", summary.show_trainable,
                         "Add a column saying whether each layer is trainable");
 
+  std::string explain_model;
+  CLI::App* explain_cmd = app.add_subcommand(
+      "explain",
+      "Explain a saved model layer by layer: shapes, the operation in index notation, what is "
+      "shared, and where every parameter comes from");
+  explain_cmd->add_option("MODEL", explain_model, "The model file (.keras)")->required();
+
+  kerascpp_tool::PlotCommandOptions plot;
+  CLI::App* plot_cmd = app.add_subcommand(
+      "plot",
+      "Draw a saved model's graph (Graphviz DOT): layers with their parameter counts, edges "
+      "with their shapes");
+  plot_cmd->add_option("MODEL", plot.model, "The model file (.keras)")->required();
+  plot_cmd->add_option("-o,--output", plot.output,
+                       "OUT.dot (DOT text), or OUT.svg / OUT.png / OUT.pdf (drawn by Graphviz's "
+                       "dot); default: DOT text on stdout");
+  plot_cmd->add_option("--rankdir", plot.rankdir, "TB: top to bottom, LR: left to right")
+      ->check(CLI::IsMember({"TB", "BT", "LR", "RL"}))
+      ->capture_default_str();
+  plot_cmd->add_flag("--show-dtype", plot.show_dtype, "Add each tensor's dtype to its edge");
+  plot_cmd->add_flag("--show-trainable", plot.show_trainable,
+                     "Mark layers with weights as trainable or not");
+
   kerascpp_tool::PredictCommandOptions predict;
   CLI::App* predict_cmd = app.add_subcommand(
       "predict", "Run a saved model on .npy inputs and write its outputs as .npy files");
@@ -69,6 +92,8 @@ int main(int argc, char** argv) {
   try {
     if (*demo_cmd) return kerascpp_tool::run_demo(demo);
     if (*summary_cmd) return kerascpp_tool::run_summary(summary);
+    if (*explain_cmd) return kerascpp_tool::run_explain(explain_model);
+    if (*plot_cmd) return kerascpp_tool::run_plot(plot);
     if (*predict_cmd) return kerascpp_tool::run_predict(predict);
   } catch (const keras::Error& e) {
     std::cerr << "kerascpp: " << e.what() << "\n";

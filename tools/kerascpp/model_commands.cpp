@@ -1,4 +1,4 @@
-// kerascpp summary / predict.
+// kerascpp summary / explain / predict (plot: plot_command.cpp).
 #include "model_commands.hpp"
 
 #include <iostream>
@@ -17,6 +17,12 @@ int run_summary(const SummaryCommandOptions& options) {
   summary.expand_nested = options.expand_nested;
   summary.show_trainable = options.show_trainable;
   model.summary(std::cout, summary);
+  return 0;
+}
+
+int run_explain(const std::string& path) {
+  const keras::Model model = keras::load_model(path, {.compile = false});
+  model.explain(std::cout);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// `kerascpp summary` and `kerascpp predict`: a saved model (.keras) inspected
-// and run from the command line.
+// `kerascpp summary`, `explain`, `plot` and `predict`: a saved model (.keras)
+// inspected and run from the command line.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,6 +16,25 @@ struct SummaryCommandOptions {
 
 // Prints the model's summary table to stdout, as Keras' model.summary().
 int run_summary(const SummaryCommandOptions& options);
+
+// Prints what each layer does to the shapes and where each parameter comes
+// from (Model::explain).
+int run_explain(const std::string& model);
+
+struct PlotCommandOptions {
+  std::string model;
+  // Empty: DOT text on stdout. OUT.dot: DOT text. OUT.svg, .png, .pdf: drawn by
+  // Graphviz's `dot`, which must be installed.
+  std::string output;
+  std::string rankdir = "TB";
+  bool show_dtype = false;
+  bool show_trainable = false;
+};
+
+// Draws the model's graph: each layer with its name, class and parameter
+// count, each edge with its tensor's shape. Returns 2 for an output name
+// whose extension it does not know.
+int run_plot(const PlotCommandOptions& options);
 
 struct PredictCommandOptions {
   std::string model;

@@ -38,6 +38,7 @@ class InputLayerImpl : public LayerImpl {
   std::vector<DType> compute_output_dtype(const std::vector<DType>& input_dtypes,
                                           std::size_t num_outputs) const override;
   void write_config(detail::ConfigWriter& writer) const override;
+  void explain(detail::ExplainWriter& writer) const override;
 
  private:
   Shape batch_shape_;
