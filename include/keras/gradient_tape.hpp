@@ -4,6 +4,7 @@
 // keras::ops call whose inputs depend on a watched tensor or variable;
 // gradient() walks the records backwards. Without a live tape nothing is
 // recorded, so inference pays nothing for training.
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -32,8 +33,14 @@ class GradientTape {
   // A tape can compute gradients once; recording stops when it is called.
   std::vector<Tensor> gradient(const Tensor& target, const std::vector<Tensor>& sources);
   std::vector<Tensor> gradient(const Tensor& target, const std::vector<Variable>& sources);
+  // The same, written into out (resized to sources.size()), so that a loop
+  // that keeps out between steps allocates nothing for the result.
+  void gradient(const Tensor& target, const std::vector<Variable>& sources,
+                std::vector<Tensor>& out);
 
  private:
+  void gradient_into(const Tensor& target, const Tensor* sources, std::size_t count,
+                     std::vector<Tensor>& out);
   std::unique_ptr<detail::TapeState> state_;
 };
 

@@ -38,6 +38,8 @@ class Shape {
   // New shapes derived from this one.
   Shape prepend(std::int64_t dim) const;
   Shape append(std::int64_t dim) const;
+  // Adds a last dimension in place (building a shape without a std::vector).
+  void push_back(std::int64_t dim);
   Shape slice(int begin, int end) const;  // dims [begin, end), Python-style negatives
   Shape without_batch() const { return slice(1, rank_); }
   Shape with_dim(int axis, std::int64_t dim) const;

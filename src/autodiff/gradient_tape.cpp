@@ -2,9 +2,9 @@
 #include "keras/gradient_tape.hpp"
 
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
+#include <memory>
 
+#include "autodiff/pointer_table.hpp"
 #include "autodiff/tape.hpp"
 #include "keras/ops.hpp"
 #include "ops/op_utils.hpp"
@@ -14,17 +14,37 @@ namespace keras {
 namespace detail {
 
 struct Record {
-  std::vector<Tensor> inputs;  // held so that their ids cannot be reused
-  std::vector<Tensor> outputs;
+  autodiff::TensorList inputs;  // held so that their ids cannot be reused
+  autodiff::TensorList outputs;
   autodiff::BackwardFn backward;
 };
 
+// A tape's state. States are kept per thread and reused (cleared, capacity
+// kept), so that a training step, which makes one tape, allocates nothing
+// for its bookkeeping once warm.
 struct TapeState {
-  std::vector<Tensor> watched;              // held so that their ids stay unique
-  std::unordered_set<const void*> reached;  // watched ids and outputs of recorded ops
+  std::vector<Tensor> watched;                // held so that their ids stay unique
+  autodiff::PointerTable<char> reached;       // watched ids and outputs of recorded ops
   std::vector<Record> records;
   bool recording = true;
   bool used = false;
+  // gradient()'s working memory.
+  autodiff::PointerTable<char> depends, source_ids;
+  autodiff::PointerTable<Tensor> grads;       // an undefined value: none (any more)
+  std::vector<autodiff::Needs> needs;
+  std::vector<char> useful;
+
+  void reset() {
+    watched.clear();
+    reached.clear();
+    records.clear();
+    recording = true;
+    used = false;
+    depends.clear();
+    source_ids.clear();
+    grads.clear();
+    useful.clear();
+  }
 };
 
 }  // namespace detail
@@ -41,6 +61,12 @@ std::vector<detail::TapeState*>& active_tapes() {
   return tapes;
 }
 
+// Spent tape states of this thread, ready for the next tape.
+std::vector<std::unique_ptr<detail::TapeState>>& spare_states() {
+  thread_local std::vector<std::unique_ptr<detail::TapeState>> spares;
+  return spares;
+}
+
 void stop_recording(detail::TapeState* state) {
   if (!state->recording) return;
   state->recording = false;
@@ -53,7 +79,7 @@ void stop_recording(detail::TapeState* state) {
 
 namespace autodiff {
 
-void record(std::vector<Tensor> inputs, std::vector<Tensor> outputs, BackwardFn backward) {
+void record(TensorList inputs, TensorList outputs, BackwardFn backward) {
   // An op that returned one of its inputs adds nothing to the graph.
   std::erase_if(outputs, [&](const Tensor& out) {
     return !out.defined() || std::any_of(inputs.begin(), inputs.end(), [&](const Tensor& in) {
@@ -62,22 +88,25 @@ void record(std::vector<Tensor> inputs, std::vector<Tensor> outputs, BackwardFn 
   });
   if (outputs.empty()) return;
   auto& tapes = active_tapes();
-  std::vector<keras::detail::TapeState*> targets;
-  for (keras::detail::TapeState* tape : tapes) {
-    const bool depends = std::any_of(inputs.begin(), inputs.end(), [&](const Tensor& in) {
-      return in.defined() && tape->reached.count(in.id()) > 0;
+  // The tapes that record the op (an input depends on what they watch); the
+  // last of them takes the lists, the others copies.
+  const auto depends = [&](keras::detail::TapeState* tape) {
+    return std::any_of(inputs.begin(), inputs.end(), [&](const Tensor& in) {
+      return in.defined() && tape->reached.contains(in.id());
     });
-    if (depends) targets.push_back(tape);
+  };
+  keras::detail::TapeState* last = nullptr;
+  for (keras::detail::TapeState* tape : tapes) {
+    if (!depends(tape)) continue;
+    if (last != nullptr) last->records.push_back({inputs, outputs, backward});
+    last = tape;
   }
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    keras::detail::TapeState* tape = targets[i];
+  if (last == nullptr) return;
+  for (keras::detail::TapeState* tape : tapes) {
+    if (tape != last && !depends(tape)) continue;
     for (const Tensor& out : outputs) tape->reached.insert(out.id());
-    if (i + 1 == targets.size()) {
-      tape->records.push_back({std::move(inputs), std::move(outputs), std::move(backward)});
-    } else {
-      tape->records.push_back({inputs, outputs, backward});
-    }
   }
+  last->records.push_back({std::move(inputs), std::move(outputs), std::move(backward)});
 }
 
 std::size_t recorded_op_count() noexcept {
@@ -87,12 +116,25 @@ std::size_t recorded_op_count() noexcept {
 
 }  // namespace autodiff
 
-GradientTape::GradientTape() : state_(std::make_unique<detail::TapeState>()) {
+GradientTape::GradientTape() {
+  auto& spares = spare_states();
+  if (spares.empty()) {
+    state_ = std::make_unique<detail::TapeState>();
+  } else {
+    state_ = std::move(spares.back());
+    spares.pop_back();
+  }
   active_tapes().push_back(state_.get());
   autodiff::detail::recording_tapes = static_cast<int>(active_tapes().size());
 }
 
-GradientTape::~GradientTape() { stop_recording(state_.get()); }
+GradientTape::~GradientTape() {
+  stop_recording(state_.get());
+  state_->reset();
+  // A few spares cover nested tapes; more would only pin memory.
+  auto& spares = spare_states();
+  if (spares.size() < 4) spares.push_back(std::move(state_));
+}
 
 void GradientTape::watch(const Tensor& tensor) {
   if (!tensor.defined()) throw Error("GradientTape.watch: the tensor is undefined.");
@@ -108,9 +150,9 @@ void GradientTape::watch(const Variable& variable) {
 namespace {
 
 // Adds g into the gradient kept for id (gradients of a tensor used twice sum).
-void accumulate(std::unordered_map<const void*, Tensor>& grads, const void* id, Tensor g) {
-  auto [it, inserted] = grads.try_emplace(id, g);
-  if (!inserted) it->second = ops::add(it->second, g);
+void accumulate(autodiff::PointerTable<Tensor>& grads, const void* id, Tensor g) {
+  Tensor& kept = grads[id];
+  kept = kept.defined() ? ops::add(kept, g) : std::move(g);
 }
 
 // A gradient computed in the broadcast shape of an op is summed down to the
@@ -121,10 +163,71 @@ Tensor fit_to(const Tensor& grad, const Tensor& input) {
   return g;
 }
 
+// Which inputs of each record need a gradient (they depend on a source), and
+// which records are useful at all, so that the backward sweep skips ops that
+// cannot reach a source.
+void mark_dependencies(detail::TapeState& st, const Tensor* sources, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const Tensor& s = sources[i];
+    if (!s.defined()) throw Error("GradientTape.gradient: a source is undefined.");
+    // As in TensorFlow, only watched tensors (and what the tape computed from
+    // them) have gradients; other sources get zeros.
+    if (st.reached.contains(s.id())) st.depends.insert(s.id());
+    st.source_ids.insert(s.id());
+  }
+  const auto& records = st.records;
+  if (st.needs.size() < records.size()) st.needs.resize(records.size());
+  st.useful.assign(records.size(), 0);
+  for (std::size_t r = 0; r < records.size(); ++r) {
+    const auto& rec = records[r];
+    autodiff::Needs& needs = st.needs[r];
+    needs.assign(rec.inputs.size(), false);
+    for (std::size_t i = 0; i < rec.inputs.size(); ++i) {
+      const Tensor& in = rec.inputs[i];
+      needs[i] = in.defined() && is_floating(in.dtype()) && st.depends.contains(in.id());
+      if (needs[i]) st.useful[r] = 1;
+    }
+    if (st.useful[r]) {
+      for (const Tensor& out : rec.outputs) st.depends.insert(out.id());
+    }
+  }
+}
+
+// Runs record r's backward if the target depends on one of its outputs.
+void backward_through(detail::TapeState& st, std::size_t r) {
+  const auto& rec = st.records[r];
+  autodiff::Grads output_grads(rec.outputs.size());
+  bool any = false;
+  for (std::size_t o = 0; o < rec.outputs.size(); ++o) {
+    Tensor* kept = st.grads.find(rec.outputs[o].id());
+    if (kept == nullptr || !kept->defined()) continue;
+    any = true;
+    // Done with it (its memory can go) unless it is also a source.
+    if (st.source_ids.contains(rec.outputs[o].id())) {
+      output_grads[o] = *kept;
+    } else {
+      output_grads[o] = std::move(*kept);
+      *kept = Tensor();
+    }
+  }
+  if (!any) return;
+  for (std::size_t o = 0; o < rec.outputs.size(); ++o) {
+    if (!output_grads[o].defined()) {
+      output_grads[o] = Tensor::zeros(rec.outputs[o].shape(), rec.outputs[o].dtype());
+    }
+  }
+  const autodiff::Needs& needs = st.needs[r];
+  autodiff::Grads input_grads = rec.backward(output_grads, needs);
+  for (std::size_t i = 0; i < rec.inputs.size() && i < input_grads.size(); ++i) {
+    if (!needs[i] || !input_grads[i].defined()) continue;
+    accumulate(st.grads, rec.inputs[i].id(), fit_to(input_grads[i], rec.inputs[i]));
+  }
+}
+
 }  // namespace
 
-std::vector<Tensor> GradientTape::gradient(const Tensor& target,
-                                           const std::vector<Tensor>& sources) {
+void GradientTape::gradient_into(const Tensor& target, const Tensor* sources, std::size_t count,
+                                 std::vector<Tensor>& out) {
   if (state_->used) {
     throw Error("GradientTape.gradient can only be called once on a tape; create a new tape "
                 "for each gradient computation.");
@@ -134,94 +237,59 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
     throw Error("GradientTape.gradient: the target must be float32 or float64, got " +
                 std::string(dtype_name(target.dtype())) + ".");
   }
-  state_->used = true;
-  stop_recording(state_.get());
+  detail::TapeState& st = *state_;
+  st.used = true;
+  stop_recording(&st);
   autodiff::PauseRecording pause;
 
-  // Forward sweep: which tensors depend on a source, so that the backward
-  // sweep skips ops (and op inputs) that cannot reach one.
-  std::unordered_set<const void*> depends;
-  for (const Tensor& s : sources) {
-    if (!s.defined()) throw Error("GradientTape.gradient: a source is undefined.");
-    // As in TensorFlow, only watched tensors (and what the tape computed from
-    // them) have gradients; other sources get zeros.
-    if (state_->reached.count(s.id()) > 0) depends.insert(s.id());
-  }
-  const auto& records = state_->records;
-  std::vector<autodiff::Needs> needs(records.size());
-  std::vector<bool> useful(records.size(), false);
-  for (std::size_t r = 0; r < records.size(); ++r) {
-    const auto& rec = records[r];
-    needs[r].resize(rec.inputs.size());
-    for (std::size_t i = 0; i < rec.inputs.size(); ++i) {
-      const Tensor& in = rec.inputs[i];
-      needs[r][i] = in.defined() && is_floating(in.dtype()) && depends.count(in.id()) > 0;
-      if (needs[r][i]) useful[r] = true;
-    }
-    if (useful[r]) {
-      for (const Tensor& out : rec.outputs) depends.insert(out.id());
-    }
+  mark_dependencies(st, sources, count);
+  st.grads[target.id()] = Tensor::ones(target.shape(), target.dtype());
+  for (std::size_t r = st.records.size(); r-- > 0;) {
+    if (st.useful[r]) backward_through(st, r);
   }
 
-  std::unordered_map<const void*, Tensor> grads;
-  grads.emplace(target.id(), Tensor::ones(target.shape(), target.dtype()));
-  std::unordered_set<const void*> source_ids;
-  for (const Tensor& s : sources) source_ids.insert(s.id());
-
-  for (std::size_t r = records.size(); r-- > 0;) {
-    if (!useful[r]) continue;
-    const auto& rec = records[r];
-    bool any = false;
-    autodiff::Grads output_grads(rec.outputs.size());
-    for (std::size_t o = 0; o < rec.outputs.size(); ++o) {
-      auto it = grads.find(rec.outputs[o].id());
-      if (it != grads.end()) {
-        output_grads[o] = it->second;
-        any = true;
-        // Done with it unless it is also a source.
-        if (source_ids.count(rec.outputs[o].id()) == 0) grads.erase(it);
-      }
-    }
-    if (!any) continue;
-    for (std::size_t o = 0; o < rec.outputs.size(); ++o) {
-      if (!output_grads[o].defined()) {
-        output_grads[o] = Tensor::zeros(rec.outputs[o].shape(), rec.outputs[o].dtype());
-      }
-    }
-    autodiff::Grads input_grads = rec.backward(output_grads, needs[r]);
-    for (std::size_t i = 0; i < rec.inputs.size() && i < input_grads.size(); ++i) {
-      if (!needs[r][i] || !input_grads[i].defined()) continue;
-      accumulate(grads, rec.inputs[i].id(), fit_to(input_grads[i], rec.inputs[i]));
-    }
-  }
-
-  // The tape is spent: free the intermediate tensors now rather than when it dies.
-  state_->records.clear();
-  state_->records.shrink_to_fit();
-  state_->reached.clear();
-
-  std::vector<Tensor> result;
-  result.reserve(sources.size());
-  for (const Tensor& s : sources) {
-    auto it = grads.find(s.id());
-    if (it != grads.end()) {
-      result.push_back(it->second);
+  out.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const Tensor& s = sources[i];
+    Tensor* kept = st.grads.find(s.id());
+    if (kept != nullptr && kept->defined()) {
+      out[i] = *kept;
     } else {
-      result.push_back(Tensor::zeros(s.shape(), is_floating(s.dtype()) ? s.dtype() : DType::float32));
+      out[i] = Tensor::zeros(s.shape(), is_floating(s.dtype()) ? s.dtype() : DType::float32);
     }
   }
+  // The tape is spent: free the intermediate tensors now rather than when it dies.
+  st.records.clear();
+  st.grads.clear();
+  st.reached.clear();
+}
+
+std::vector<Tensor> GradientTape::gradient(const Tensor& target,
+                                           const std::vector<Tensor>& sources) {
+  std::vector<Tensor> result;
+  gradient_into(target, sources.data(), sources.size(), result);
   return result;
 }
 
 std::vector<Tensor> GradientTape::gradient(const Tensor& target,
                                            const std::vector<Variable>& sources) {
-  std::vector<Tensor> values;
-  values.reserve(sources.size());
-  for (const Variable& v : sources) {
-    if (!v.defined()) throw Error("GradientTape.gradient: a source variable is undefined.");
-    values.push_back(v.value());
+  std::vector<Tensor> result;
+  gradient(target, sources, result);
+  return result;
+}
+
+void GradientTape::gradient(const Tensor& target, const std::vector<Variable>& sources,
+                            std::vector<Tensor>& out) {
+  // The variables' values, in out's own memory until the gradients replace them.
+  out.resize(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (!sources[i].defined()) throw Error("GradientTape.gradient: a source variable is undefined.");
+    out[i] = sources[i].value();
   }
-  return gradient(target, values);
+  std::vector<Tensor>& values = state_->watched;  // already holds each watched value
+  const std::size_t first = values.size();
+  values.insert(values.end(), out.begin(), out.end());
+  gradient_into(target, values.data() + first, out.size(), out);
 }
 
 }  // namespace keras

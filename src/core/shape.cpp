@@ -79,6 +79,12 @@ Shape Shape::append(std::int64_t dim) const {
   return s;
 }
 
+void Shape::push_back(std::int64_t dim) {
+  check_rank(rank_ + 1);
+  check_dim(dim);
+  dims_[rank_++] = dim;
+}
+
 Shape Shape::slice(int begin, int end) const {
   if (begin < 0) begin += rank_;
   if (end < 0) end += rank_;

@@ -7,6 +7,7 @@
 
 #include "keras/ops.hpp"
 #include "losses/loss_utils.hpp"
+#include "ops/op_utils.hpp"
 
 namespace keras::losses {
 
@@ -21,7 +22,7 @@ Tensor smooth_binary_labels(const Tensor& t, double label_smoothing) {
 // y_pred renormalised to sum to 1 and clipped away from 0 and 1.
 Tensor log_probabilities(const Tensor& y_pred, bool from_logits, int axis) {
   if (from_logits) return ops::log_softmax(y_pred, axis);
-  const Tensor normalised = ops::divide(y_pred, ops::sum(y_pred, {axis}, true));
+  const Tensor normalised = ops::divide(y_pred, ops::detail::sum_axis(y_pred, axis, true));
   return ops::log(ops::clip(normalised, kEpsilon, 1.0 - kEpsilon));
 }
 
@@ -29,10 +30,12 @@ std::string shape_of(const Tensor& x) { return x.shape().to_string(); }
 
 // The integer labels of y_true (floats truncated, as Keras casts to int32),
 // checked against [0, classes) unless equal to ignore_class.
-std::vector<std::int64_t> sparse_labels(const Tensor& labels, std::int64_t classes,
-                                        const std::optional<std::int64_t>& ignore_class,
-                                        const Tensor& y_true, const Tensor& y_pred, int axis) {
-  std::vector<std::int64_t> out(static_cast<std::size_t>(labels.size()));
+// Written into an int64 tensor of `shape` (not a std::vector: this runs every step).
+Tensor sparse_labels(const Tensor& labels, const Shape& shape, std::int64_t classes,
+                     const std::optional<std::int64_t>& ignore_class, const Tensor& y_true,
+                     const Tensor& y_pred, int axis) {
+  Tensor result = Tensor::empty(shape, DType::int64);
+  std::int64_t* out = result.data<std::int64_t>();
   detail::visit_values(labels, [&](const auto* data, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) {
       const double value = static_cast<double>(data[i]);
@@ -47,10 +50,10 @@ std::vector<std::int64_t> sparse_labels(const Tensor& labels, std::int64_t class
                     " classes on axis " + std::to_string(axis) + " (y_true of shape " +
                     shape_of(y_true) + ", y_pred of shape " + shape_of(y_pred) + ").");
       }
-      out[static_cast<std::size_t>(i)] = label;
+      out[i] = label;
     }
   });
-  return out;
+  return result;
 }
 
 }  // namespace
@@ -76,11 +79,10 @@ LossValues detail::sparse_categorical_crossentropy_values(const Tensor& y_true,
   const std::int64_t classes = p.shape()[class_axis];
   Tensor t = y_true;
   if (t.rank() == p.rank() && t.shape()[class_axis] == 1) t = ops::squeeze(t, class_axis);
-  std::vector<std::int64_t> label_dims;
+  Shape label_shape;
   for (int i = 0; i < p.rank(); ++i) {
-    if (i != class_axis) label_dims.push_back(p.shape()[i]);
+    if (i != class_axis) label_shape.push_back(p.shape()[i]);
   }
-  const Shape label_shape(label_dims);
   if (t.shape() != label_shape) {
     detail::throw_shape_mismatch(
         kName, y_true.shape(), y_pred.shape(),
@@ -89,14 +91,16 @@ LossValues detail::sparse_categorical_crossentropy_values(const Tensor& y_true,
          "trailing 1")
             .c_str());
   }
-  std::vector<std::int64_t> labels = sparse_labels(t, classes, ignore_class, y_true, y_pred, axis);
+  Tensor labels =
+      sparse_labels(t, label_shape, classes, ignore_class, y_true, y_pred, axis);
 
   Tensor valid;
   if (ignore_class) {
-    std::vector<bool> keep(labels.size());
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-      keep[i] = labels[i] != *ignore_class;
-      if (!keep[i]) labels[i] = 0;
+    std::int64_t* label = labels.data<std::int64_t>();
+    std::vector<bool> keep(static_cast<std::size_t>(labels.size()));
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+      keep[i] = label[i] != *ignore_class;
+      if (!keep[i]) label[i] = 0;
     }
     valid = Tensor(label_shape, keep);
     // Keras zeroes the ignored predictions; 1 gives the same (masked) result
@@ -112,8 +116,8 @@ LossValues detail::sparse_categorical_crossentropy_values(const Tensor& y_true,
     perm.push_back(class_axis);
     log_prob = ops::transpose(log_prob, perm);
   }
-  const Tensor targets = ops::one_hot(Tensor(label_shape, std::move(labels)), classes, p.dtype());
-  Tensor values = ops::negative(ops::sum(ops::multiply(targets, log_prob), {-1}));
+  const Tensor targets = ops::one_hot(labels, classes, p.dtype());
+  Tensor values = ops::negative(ops::detail::sum_axis(ops::multiply(targets, log_prob), -1));
   if (ignore_class) {
     values = ops::where(valid, values, Tensor::scalar(0.0, values.dtype()));
   }

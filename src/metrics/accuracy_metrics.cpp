@@ -27,22 +27,24 @@ void check_inputs(const char* fn, const Tensor& y_true, const Tensor& y_pred, in
 
 // The index of the largest value of each row of the last axis; the first
 // NaN, or the first of equal maxima, wins (numpy's argmax).
+// The first NaN's index, else the first maximum's (numpy's argmax).
+template <class T>
+std::int64_t argmax_row(const T* row, std::int64_t classes) {
+  std::int64_t best = 0;
+  for (std::int64_t j = 0; j < classes; ++j) {
+    if (std::isnan(static_cast<double>(row[j]))) return j;
+    if (row[j] > row[best]) best = j;
+  }
+  return best;
+}
+
 std::vector<std::int64_t> argmax_rows(const Tensor& x) {
   const std::int64_t classes = x.shape()[-1];
   const std::int64_t rows = classes == 0 ? 0 : x.size() / classes;
   std::vector<std::int64_t> out(static_cast<std::size_t>(rows), 0);
   visit_values(x, [&](const auto* data, std::int64_t) {
     for (std::int64_t r = 0; r < rows; ++r) {
-      const auto* row = data + r * classes;
-      std::int64_t best = 0;
-      for (std::int64_t j = 0; j < classes; ++j) {
-        if (std::isnan(static_cast<double>(row[j]))) {
-          best = j;
-          break;
-        }
-        if (row[j] > row[best]) best = j;
-      }
-      out[static_cast<std::size_t>(r)] = best;
+      out[static_cast<std::size_t>(r)] = argmax_row(data + r * classes, classes);
     }
   });
   return out;
@@ -171,18 +173,21 @@ Tensor sparse_categorical_accuracy(const Tensor& y_true, const Tensor& y_pred) {
         "y_true must hold one label per row of y_pred (y_pred's shape without the last axis, "
         "or with a trailing 1)");
   }
-  const std::vector<std::int64_t> p = argmax_rows(y_pred);
-  std::vector<float> out(p.size());
+  // Written straight into the result: this runs every training step.
+  Tensor out = Tensor::empty(label_shape, DType::float32);
+  float* o = out.data<float>();
+  const std::int64_t classes = y_pred.shape()[-1];
   visit_values(y_pred, [&](const auto* pred, std::int64_t) {
     using P = std::remove_cv_t<std::remove_pointer_t<decltype(pred)>>;
     visit_values(y_true, [&](const auto* t, std::int64_t) {
       // Keras compares the label converted to y_pred's dtype with the argmax.
-      for (std::size_t i = 0; i < p.size(); ++i) {
-        out[i] = static_cast<P>(static_cast<double>(t[i])) == static_cast<P>(p[i]);
+      for (std::int64_t i = 0; i < out.size(); ++i) {
+        const std::int64_t best = classes == 0 ? 0 : argmax_row(pred + i * classes, classes);
+        o[i] = static_cast<P>(static_cast<double>(t[i])) == static_cast<P>(best) ? 1.0f : 0.0f;
       }
     });
   });
-  return Tensor(label_shape, std::move(out));
+  return out;
 }
 
 Tensor top_k_categorical_accuracy(const Tensor& y_true, const Tensor& y_pred, int k) {

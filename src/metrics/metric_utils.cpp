@@ -2,6 +2,8 @@
 // running mean of keras/src/metrics/reduction_metrics.py.
 #include "metrics/metric_utils.hpp"
 
+#include "losses/loss_utils.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -25,7 +27,8 @@ bool can_broadcast(const Shape& from, const Shape& to) {
 
 Shape broadcast_shape(const Shape& a, const Shape& b, const std::string& what) {
   const int rank = std::max(a.rank(), b.rank());
-  std::vector<std::int64_t> dims(static_cast<std::size_t>(rank));
+  Shape out;
+  for (int i = 0; i < rank; ++i) out.push_back(1);
   for (int i = 1; i <= rank; ++i) {
     const std::int64_t da = i <= a.rank() ? a[-i] : 1;
     const std::int64_t db = i <= b.rank() ? b[-i] : 1;
@@ -33,9 +36,9 @@ Shape broadcast_shape(const Shape& a, const Shape& b, const std::string& what) {
       throw Error(what + ": shapes " + a.to_string() + " and " + b.to_string() +
                   " cannot be broadcast together.");
     }
-    dims[static_cast<std::size_t>(rank - i)] = std::max(da, db);
+    out[rank - i] = std::max(da, db);
   }
-  return Shape(dims);
+  return out;
 }
 
 }  // namespace
@@ -125,14 +128,26 @@ std::optional<Array> apply_mask(std::optional<Array> sample_weight, const Tensor
   return multiply(*sample_weight, float_mask, "Metric mask and sample_weight");
 }
 
+void MeanAccumulator::add_unweighted(const Shape& shape, double sum) {
+  const int rank = shape.rank();
+  const double rest = static_cast<double>(product(shape, std::min(rank, 1), rank));
+  total_ += rest == 0.0 ? 0.0 : sum / rest;
+  count_ += rank >= 1 ? static_cast<double>(shape[0]) : 1.0;
+}
+
+void MeanAccumulator::update(const Tensor& values) {
+  double sum = 0.0;
+  losses::detail::visit_values(values, [&](const auto* data, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) sum += static_cast<double>(data[i]);
+  });
+  add_unweighted(values.shape(), sum);
+}
+
 void MeanAccumulator::update(Array values, const std::optional<Array>& sample_weight) {
   if (!sample_weight) {
-    const int rank = values.shape.rank();
-    const double rest = static_cast<double>(product(values.shape, std::min(rank, 1), rank));
     double sum = 0.0;
     for (double v : values.data) sum += v;
-    total_ += rest == 0.0 ? 0.0 : sum / rest;
-    count_ += rank >= 1 ? static_cast<double>(values.shape[0]) : 1.0;
+    add_unweighted(values.shape, sum);
     return;
   }
   Array weight = *sample_weight;
@@ -188,6 +203,10 @@ class MeanMetricWrapperImpl : public MetricImpl {
       throw Error(class_name() + " \"" + name() + "\": y_true and y_pred must be defined.");
     }
     losses::LossValues out = fn_(y_true, y_pred);
+    if (!sample_weight.defined() && !mask.defined()) {
+      mean_.update(out.values);  // no host copy: this runs every training step
+      return;
+    }
     std::optional<Array> weight = apply_mask(optional_array(sample_weight), mask);
     // Keras applies the function's own mask only when there are weights.
     if (weight && out.mask.defined()) weight = apply_mask(weight, out.mask);

@@ -42,12 +42,16 @@ std::optional<Array> apply_mask(std::optional<Array> sample_weight, const Tensor
 class MeanAccumulator {
  public:
   void update(Array values, const std::optional<Array>& sample_weight);
+  // The unweighted update, read straight from the tensor.
+  void update(const Tensor& values);
   void reset() { total_ = count_ = 0.0; }
   double result() const { return count_ == 0.0 ? 0.0 : total_ / count_; }
   double total() const { return total_; }
   double count() const { return count_; }
 
  private:
+  void add_unweighted(const Shape& shape, double sum);
+
   double total_ = 0.0;
   double count_ = 0.0;
 };

@@ -185,7 +185,7 @@ Tensor conv_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias,
     });
   });
   if (!recording) return y;
-  std::vector<Tensor> inputs{x, kernel, bias};
+  autodiff::TensorList inputs{x, kernel, bias};
   autodiff::record(
       inputs, {y},
       [x, kernel, z, y, a, s, transposed, rows, channels](const Grads& g, const Needs& needs) {

@@ -87,15 +87,14 @@ Tensor one_hot(const Tensor& indices, std::int64_t num_classes, DType dtype) {
     throw Error("ops.one_hot needs integer indices, got dtype " +
                 std::string(dtype_name(indices.dtype())) + ".");
   }
-  const std::vector<std::int64_t> idx = indices.to_vector<std::int64_t>();
+  const Tensor idx = indices.dtype() == DType::int64 ? indices : indices.astype(DType::int64);
+  const std::int64_t* index = idx.data<std::int64_t>();
   Tensor y = Tensor::zeros(indices.shape().append(num_classes), dtype);
   visit_all(dtype, [&]<class T>() {
     T* out = y.data<T>();
-    for (std::size_t i = 0; i < idx.size(); ++i) {
+    for (std::int64_t i = 0; i < idx.size(); ++i) {
       // An index outside [0, num_classes) gives a row of zeros, as in Keras.
-      if (idx[i] >= 0 && idx[i] < num_classes) {
-        out[static_cast<std::int64_t>(i) * num_classes + idx[i]] = T(1);
-      }
+      if (index[i] >= 0 && index[i] < num_classes) out[i * num_classes + index[i]] = T(1);
     }
   });
   return y;

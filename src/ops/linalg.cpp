@@ -181,7 +181,7 @@ Tensor dense_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, A 
     });
   });
   if (recording) {
-    std::vector<Tensor> inputs{x, kernel, bias};
+    autodiff::TensorList inputs{x, kernel, bias};
     autodiff::record(inputs, {y}, [x, kernel, z, y, a, in, units, rows](const Grads& g,
                                                                          const Needs& needs) {
       Grads out(3);

@@ -14,7 +14,7 @@ void check_defined(const char* op, const Tensor& x) {
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
   if (a == b) return a;
   const int rank = a.rank() > b.rank() ? a.rank() : b.rank();
-  std::vector<std::int64_t> dims(static_cast<std::size_t>(rank));
+  Shape out;
   for (int i = 0; i < rank; ++i) {
     const int ia = i - (rank - a.rank()), ib = i - (rank - b.rank());
     const std::int64_t da = ia >= 0 ? a[ia] : 1;
@@ -25,9 +25,9 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
                   std::to_string(i) + " is " + std::to_string(da) + " vs " + std::to_string(db) +
                   "; each must be equal or 1).");
     }
-    dims[static_cast<std::size_t>(i)] = da == 1 ? db : da;
+    out.push_back(da == 1 ? db : da);
   }
-  return Shape(dims);
+  return out;
 }
 
 void unify_dtypes(const char* op, Tensor& a, Tensor& b) {
@@ -83,11 +83,11 @@ Tensor sum_to_shape(const Tensor& grad, const Shape& shape) {
   autodiff::PauseRecording pause;
   if (grad.rank() < shape.rank()) return ops::broadcast_to(grad, shape);
   const int extra = grad.rank() - shape.rank();
-  std::vector<int> axes;
+  unsigned mask = 0;
   for (int i = 0; i < grad.rank(); ++i) {
-    if (i < extra || (shape[i - extra] == 1 && grad.shape()[i] != 1)) axes.push_back(i);
+    if (i < extra || (shape[i - extra] == 1 && grad.shape()[i] != 1)) mask |= 1u << i;
   }
-  Tensor g = axes.empty() ? grad : ops::sum(grad, axes);
+  Tensor g = mask == 0 ? grad : sum_over_mask(grad, mask);
   return g.reshape(shape);
 }
 

@@ -62,6 +62,11 @@ int normalize_axis(const char* op, int axis, int rank);
 // A bit mask of the reduced axes (empty = all), validated.
 unsigned axes_mask(const char* op, const std::vector<int>& axes, int rank);
 
+// ops::sum over one axis, or over the axes whose bit is set in mask (not
+// empty), without a std::vector of axes (hot loops).
+Tensor sum_axis(const Tensor& x, int axis, bool keepdims = false);
+Tensor sum_over_mask(const Tensor& x, unsigned mask, bool keepdims = false);
+
 // The axes whose bit is set in mask.
 std::vector<int> reduced_axes(unsigned mask, int rank);
 

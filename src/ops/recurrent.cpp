@@ -275,12 +275,12 @@ std::vector<Tensor> recurrent_sequence(const RecurrentInputs& in, const Recurren
   std::vector<Tensor> outputs{y, h};
   if (cell_state.defined()) outputs.push_back(cell_state);
   if (recording) {
-    std::vector<Tensor> inputs{c.x, c.h0};
+    autodiff::TensorList inputs{c.x, c.h0};
     if (c.c0.defined()) inputs.push_back(c.c0);
     inputs.push_back(c.kernel);
     inputs.push_back(c.recurrent_kernel);
     inputs.push_back(c.bias);
-    autodiff::record(inputs, outputs, [c, tape](const Grads& g, const Needs& needs) {
+    autodiff::record(inputs, autodiff::TensorList(outputs.begin(), outputs.end()), [c, tape](const Grads& g, const Needs& needs) {
       return backward(c, tape, g, needs);
     });
   }

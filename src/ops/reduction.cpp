@@ -17,15 +17,15 @@ namespace cpu = backend::cpu;
 
 // The output shape of a reduction, with reduced axes kept as 1 or dropped.
 Shape reduced_shape(const Shape& in, unsigned mask, bool keepdims) {
-  std::vector<std::int64_t> dims;
+  Shape out;
   for (int i = 0; i < in.rank(); ++i) {
     if (!((mask >> i) & 1u)) {
-      dims.push_back(in[i]);
+      out.push_back(in[i]);
     } else if (keepdims) {
-      dims.push_back(1);
+      out.push_back(1);
     }
   }
-  return Shape(dims);
+  return out;
 }
 
 template <class R>
@@ -71,9 +71,9 @@ Tensor extremum(const char* op, const Tensor& x0, const std::vector<int>& axes, 
 
 }  // namespace
 
-Tensor sum(const Tensor& x0, const std::vector<int>& axes, bool keepdims) {
-  const Tensor x = numeric_input("sum", x0);
-  const unsigned mask = axes_mask("sum", axes, x.rank());
+namespace {
+
+Tensor sum_masked(const Tensor& x, unsigned mask, bool keepdims) {
   Tensor y = reduce_raw<cpu::SumReducer>("sum", x, mask, keepdims);
   if (autodiff::is_recording() && is_floating(x.dtype())) {
     const Shape shape = x.shape();
@@ -82,6 +82,22 @@ Tensor sum(const Tensor& x0, const std::vector<int>& axes, bool keepdims) {
     });
   }
   return y;
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& x0, const std::vector<int>& axes, bool keepdims) {
+  const Tensor x = numeric_input("sum", x0);
+  return sum_masked(x, axes_mask("sum", axes, x.rank()), keepdims);
+}
+
+Tensor detail::sum_over_mask(const Tensor& x0, unsigned mask, bool keepdims) {
+  return sum_masked(numeric_input("sum", x0), mask, keepdims);
+}
+
+Tensor detail::sum_axis(const Tensor& x0, int axis, bool keepdims) {
+  const Tensor x = numeric_input("sum", x0);
+  return sum_masked(x, 1u << normalize_axis("sum", axis, x.rank()), keepdims);
 }
 
 Tensor mean(const Tensor& x0, const std::vector<int>& axes, bool keepdims) {
@@ -161,11 +177,11 @@ Tensor arg_extremum(const char* op, const Tensor& x0, int axis) {
     throw Error(std::string("ops.") + op + " of an empty axis (shape " + x.shape().to_string() +
                 ") is undefined.");
   }
-  std::vector<std::int64_t> dims;
+  Shape out_shape;
   for (int i = 0; i < x.rank(); ++i) {
-    if (i != ax) dims.push_back(x.shape()[i]);
+    if (i != ax) out_shape.push_back(x.shape()[i]);
   }
-  Tensor y = Tensor::empty(Shape(dims), DType::int64);
+  Tensor y = Tensor::empty(out_shape, DType::int64);
   std::int64_t* out = y.data<std::int64_t>();
   visit_numeric(x.dtype(), op, [&]<class T>() {
     const T* px = x.data<T>();

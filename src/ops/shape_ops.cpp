@@ -174,8 +174,10 @@ Tensor concatenate(const std::vector<Tensor>& xs, int axis) {
     sizes.push_back(x.shape()[ax]);
   }
   if (track(y)) {
-    autodiff::record(xs, {y}, [sizes, ax](const Grads& g, const Needs&) {
-      return split_sizes(g[0], sizes, ax);
+    autodiff::record(autodiff::TensorList(xs.begin(), xs.end()), {y},
+                     [sizes, ax](const Grads& g, const Needs&) {
+      const std::vector<Tensor> parts = split_sizes(g[0], sizes, ax);
+      return Grads(parts.begin(), parts.end());
     });
   }
   return y;
@@ -224,8 +226,9 @@ std::vector<Tensor> split_sizes(const Tensor& x, const std::vector<std::int64_t>
     ys.push_back(y);
   }
   if (track(x)) {
-    autodiff::record({x}, ys, [ax](const Grads& g, const Needs&) {
-      return Grads{concatenate(g, ax)};
+    autodiff::record({x}, autodiff::TensorList(ys.begin(), ys.end()), [ax](const Grads& g,
+                                                                       const Needs&) {
+      return Grads{concatenate(std::vector<Tensor>(g.begin(), g.end()), ax)};
     });
   }
   return ys;

@@ -150,8 +150,8 @@ void OptimizerImpl::apply(const std::vector<Tensor>& gradients,
                 " gradients for " + std::to_string(variables.size()) + " variables.");
   }
   build(variables);
-  std::vector<Tensor> grads;
-  grads.reserve(gradients.size());
+  std::vector<Tensor>& grads = grads_;
+  grads.clear();
   for (std::size_t i = 0; i < gradients.size(); ++i) {
     if (gradients[i].shape() != variables[i].shape()) {
       throw Error(class_name_ + " \"" + name_ + "\": the gradient for \"" + variables[i].path() +
@@ -172,6 +172,7 @@ void OptimizerImpl::apply(const std::vector<Tensor>& gradients,
     update_step(i, grads[i].data<float>(), w, grads[i].size(), lr, step);
   }
   const_cast<Tensor&>(iterations_.value()).data<std::int64_t>()[0] = step;
+  grads.clear();  // the gradients' memory goes back to the pool now
 }
 
 OptimizerImpl& Optimizer::impl() const {

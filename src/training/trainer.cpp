@@ -145,20 +145,32 @@ void resolve(TrainingState& state, const std::vector<Tensor>& y, const std::vect
 
 struct StepResult {
   Tensor total_loss;
-  std::vector<Tensor> output_losses;
+  const std::vector<Tensor>* output_losses = nullptr;  // one per output
 };
+
+// What every step of one fit uses: the trainable variables, their
+// constraints, whether any weight is regularized (each a walk over the layers).
+void gather_step_state(const LayerImpl& model, TrainingState::StepScratch& step) {
+  step.variables = model.trainable_weights();
+  step.constraints = model.weight_constraints();
+  step.regularized = !model.regularization_losses().empty();
+  step.gathered = true;
+}
 
 // Keras' compute_loss: the compiled losses, then every additional loss (the
 // layers' add_loss and activity penalties collected during the forward pass,
 // then the weights' regularization penalties), each summed to a scalar.
 StepResult compute_loss(TrainingState& state, const std::vector<Tensor>& y,
                         const detail::FunctionalImpl::Result& result, const Tensor& sample_weight,
-                        const LossCollector& collected, const LayerImpl& model) {
+                        const LossCollector& collected, const LayerImpl& model,
+                        TrainingState::StepScratch& step) {
   StepResult r;
+  step.output_losses.clear();
+  r.output_losses = &step.output_losses;
   for (std::size_t i = 0; i < result.outputs.size(); ++i) {
     const Tensor mask = result.masks.size() > i && result.masks[i] ? *result.masks[i] : Tensor();
     Tensor l = state.losses[i](y[i], result.outputs[i], sample_weight, mask);
-    r.output_losses.push_back(l);
+    step.output_losses.push_back(l);
     Tensor weighted = state.loss_weights[i] == 1.0 ? l : ops::multiply(l, state.loss_weights[i]);
     r.total_loss = r.total_loss.defined() ? ops::add(r.total_loss, weighted) : weighted;
   }
@@ -170,15 +182,16 @@ StepResult compute_loss(TrainingState& state, const std::vector<Tensor>& y,
     r.total_loss = r.total_loss.defined() ? ops::add(r.total_loss, l) : l;
   };
   for (const Tensor& loss : collected.losses()) add_extra(loss);
-  for (const Tensor& loss : model.regularization_losses()) add_extra(loss);
+  if (!step.gathered || step.regularized) {
+    for (const Tensor& loss : model.regularization_losses()) add_extra(loss);
+  }
   return r;
 }
 
 // Keras' optimizer applies each variable's constraint right after its update.
-void apply_constraints(const LayerImpl& model, const std::vector<Variable>& updated) {
-  const auto constrained = model.weight_constraints();
-  for (const auto& [variable, constraint] : constrained) {
-    for (const Variable& v : updated) {
+void apply_constraints(const TrainingState::StepScratch& step) {
+  for (const auto& [variable, constraint] : step.constraints) {
+    for (const Variable& v : step.variables) {
       if (v.id() != variable.id()) continue;
       Variable target = v;
       target.assign(constraint(v.value()));
@@ -192,7 +205,7 @@ void update_metrics(TrainingState& state, const std::vector<Tensor>& y,
   const double b = static_cast<double>(batch_size);
   state.loss_tracker.add(losses.total_loss.item<double>(), b);
   for (std::size_t i = 0; i < state.output_loss_trackers.size(); ++i) {
-    state.output_loss_trackers[i].add(losses.output_losses[i].item<double>(), b);
+    state.output_loss_trackers[i].add((*losses.output_losses)[i].item<double>(), b);
   }
   for (std::size_t i = 0; i < state.metrics.size(); ++i) {
     const Tensor mask = result.masks.size() > i && result.masks[i] ? *result.masks[i] : Tensor();
@@ -209,8 +222,8 @@ void reset_metrics(TrainingState& state) {
   }
 }
 
-callbacks::Logs current_logs(const TrainingState& state) {
-  callbacks::Logs logs;
+// Sets the logs' entries (Keras' logs after each batch and epoch).
+void write_logs(const TrainingState& state, callbacks::Logs& logs) {
   logs["loss"] = state.loss_tracker.result();
   for (std::size_t i = 0; i < state.output_loss_trackers.size(); ++i) {
     logs[state.output_names[i] + "_loss"] = state.output_loss_trackers[i].result();
@@ -220,6 +233,11 @@ callbacks::Logs current_logs(const TrainingState& state) {
       logs[state.metric_log_names[i][j]] = state.metrics[i][j].result().item<double>();
     }
   }
+}
+
+callbacks::Logs current_logs(const TrainingState& state) {
+  callbacks::Logs logs;
+  write_logs(state, logs);
   return logs;
 }
 
@@ -239,27 +257,26 @@ void Model::train_step(const std::vector<Tensor>& x, const std::vector<Tensor>& 
                        const Tensor& sample_weight) const {
   TrainingState& state = training_state();
   detail::FunctionalImpl& model = functional();
-  const std::vector<Tensor> inputs = model.standardize_inputs(x);
-  const std::vector<Variable> variables = model.trainable_weights();
-  detail::FunctionalImpl::Result result;
+  TrainingState::StepScratch& step = state.step;
+  if (!step.gathered) gather_step_state(model, step);
+  model.standardize_inputs(x, step.inputs);
   StepResult losses;
-  std::vector<Tensor> grads;
   {
     GradientTape tape;
-    for (const auto& v : variables) tape.watch(v);
+    for (const auto& v : step.variables) tape.watch(v);
     LossCollector collected;
-    result = model.run(inputs, {}, true);
-    resolve(state, y, result.outputs);
-    losses = compute_loss(state, y, result, sample_weight, collected, model);
-    grads = tape.gradient(losses.total_loss, variables);
+    model.run(step.inputs, {}, true, step.result);
+    resolve(state, y, step.result.outputs);
+    losses = compute_loss(state, y, step.result, sample_weight, collected, model, step);
+    tape.gradient(losses.total_loss, step.variables, step.grads);
   }
-  state.optimizer.apply(grads, variables);
-  apply_constraints(model, variables);
+  state.optimizer.apply(step.grads, step.variables);
+  apply_constraints(step);
   if (!model.optimizer_variables) {
     optimizers::Optimizer opt = state.optimizer;
     model.optimizer_variables = [opt] { return opt.variables(); };
   }
-  update_metrics(state, y, result, losses, x[0].shape()[0]);
+  update_metrics(state, y, step.result, losses, x[0].shape()[0]);
 }
 
 void Model::test_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
@@ -270,7 +287,7 @@ void Model::test_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y
   LossCollector collected;
   detail::FunctionalImpl::Result result = model.run(inputs, {}, false);
   resolve(state, y, result.outputs);
-  StepResult losses = compute_loss(state, y, result, sample_weight, collected, model);
+  StepResult losses = compute_loss(state, y, result, sample_weight, collected, model, state.step);
   update_metrics(state, y, result, losses, x[0].shape()[0]);
 }
 
@@ -309,6 +326,7 @@ History Model::fit(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
   TrainingState& state = training_state();
   check_arity(*this, x, y, "fit");
   if (o.batch_size <= 0) throw Error("fit: batch_size must be positive.");
+  state.step.gathered = false;
   const std::int64_t n = training::num_samples({x, y, {o.sample_weight}},
                                                {"x", "y", "sample_weight"});
   for (std::size_t i = 0; i < x.size(); ++i) check_finite(x[i], "fit: x[" + std::to_string(i) + "]");
@@ -365,9 +383,12 @@ History Model::fit(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
     for (auto& c : list) c->on_epoch_begin(epoch, epoch_logs);
     std::iota(order.begin(), order.end(), 0);
     if (o.shuffle) std::shuffle(order.begin(), order.end(), utils::random_generator());
+    // One map for every batch's end: once it holds the keys, updating it
+    // allocates nothing. Batches begin with empty logs, as in Keras.
+    callbacks::Logs batch_logs, begin_logs;
     for (std::int64_t step = 0; step < steps; ++step) {
-      callbacks::Logs batch_logs;
-      for (auto& c : list) c->on_train_batch_begin(step, batch_logs);
+      begin_logs.clear();
+      for (auto& c : list) c->on_train_batch_begin(step, begin_logs);
       const std::int64_t begin = step * o.batch_size;
       const std::int64_t end = std::min(n_train, begin + o.batch_size);
       batch.x.resize(x_train.size());
@@ -384,7 +405,7 @@ History Model::fit(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
         sw = batch.sample_weight;
       }
       train_step(batch.x, batch.y, sw);
-      batch_logs = current_logs(state);
+      write_logs(state, batch_logs);
       for (auto& c : list) c->on_train_batch_end(step, batch_logs);
       if (state.stop_training) break;
     }
@@ -456,6 +477,7 @@ std::vector<double> Model::train_on_batch(const std::vector<Tensor>& x,
   check_arity(*this, x, y, "train_on_batch");
   training::num_samples({x, y, {sample_weight}}, {"x", "y", "sample_weight"});
   reset_metrics(state);
+  state.step.gathered = false;
   train_step(x, y, sample_weight);
   return ordered_results(state);
 }

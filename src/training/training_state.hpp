@@ -11,6 +11,7 @@
 #include "keras/metrics.hpp"
 #include "keras/model.hpp"
 #include "keras/optimizers.hpp"
+#include "models/functional.hpp"
 
 namespace keras::training {
 
@@ -41,6 +42,19 @@ struct TrainingState {
   std::vector<RunningMean> output_loss_trackers;  // multi-output models only
   std::vector<std::string> output_names;
   bool stop_training = false;
+
+  // A training step's working memory, kept between steps so that a warm step
+  // allocates nothing. The trainable variables, their constraints and whether
+  // any weight is regularized are gathered once per fit (or train_on_batch)
+  // call, as Keras' JAX trainer gathers its state when fit starts.
+  struct StepScratch {
+    bool gathered = false;
+    std::vector<Variable> variables;
+    std::vector<std::pair<Variable, constraints::Constraint>> constraints;
+    bool regularized = false;
+    std::vector<Tensor> inputs, grads, output_losses;
+    detail::FunctionalImpl::Result result;
+  } step;
 };
 
 }  // namespace keras::training

@@ -1,26 +1,20 @@
 // A warm predict allocates nothing but its output tensor: this executable
-// counts every operator new (its own replacement below) around predict calls.
+// counts every operator new (allocation_counter_testing.cpp) around predict calls.
 // Tensor storage comes from the size-keyed pool (backend/allocator), tensor
 // handles from the small-object pool, the runner's bookkeeping from buffers
 // each model keeps between runs.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include <vector>
 
 #include "backend/allocator.hpp"
 #include "keras/keras.hpp"
+#include "memory/allocation_counter_testing.hpp"
 
 namespace {
 
-std::atomic<std::uint64_t> g_news{0};
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kPoolsOn = false;  // the pools hand every block back under ASan
-#else
-constexpr bool kPoolsOn = true;
-#endif
+using keras::testing::kPoolsOn;
+using keras::testing::news_during;
 
 keras::Sequential make_mlp() {
   namespace L = keras::layers;
@@ -30,13 +24,6 @@ keras::Sequential make_mlp() {
       L::Dense(256, {.activation = "relu"}),
       L::Dense(10),
   });
-}
-
-template <class F>
-std::uint64_t news_during(F&& f) {
-  const std::uint64_t before = g_news.load();
-  f();
-  return g_news.load() - before;
 }
 
 TEST(PredictAllocations, WarmMlpPredictCallsNoOperatorNew) {
@@ -87,11 +74,3 @@ TEST(PredictAllocations, TheCounterSeesAllocations) {
 }
 
 }  // namespace
-
-void* operator new(std::size_t size) {
-  g_news.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }

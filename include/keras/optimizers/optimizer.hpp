@@ -115,6 +115,7 @@ class OptimizerImpl {
   Variable learning_rate_variable_;
   std::vector<Variable> slots_;
   bool built_ = false;
+  std::vector<Tensor> grads_;  // apply()'s float32 gradients, kept so a warm step allocates nothing
 };
 
 // A cheap handle to an optimizer, copyable; Optimizer("adam") makes one with
