@@ -22,6 +22,9 @@ rewritten; kerascpp_saved/ is the C++ tests' and stays):
                        one more epoch of fit(shuffle=False, batch_size=4) from
                        the saved state, which the C++ test reproduces after
                        load_model.
+  custom/<case>/       the same for models with a custom layer class
+                       (registered with register_keras_serializable; the
+                       C++ test registers a class of its own under the name).
 
 So that the script is deterministic, each .keras file is rewritten with the
 same members and bytes except metadata.json's date_saved (fixed to
@@ -314,6 +317,27 @@ def layer_sample(name, code, inputs):
 # ---------------------------------------------------------------------------
 # Model cases: code leaving the model in `model`; optional compile arguments;
 # epochs of fit before saving.
+# A custom layer class, registered as Keras users do; the C++ test registers
+# its own class under the same name (keras::register_layer).
+CUSTOM_SCALE = """
+@keras.saving.register_keras_serializable(package="my_package")
+class Scale(keras.layers.Layer):
+    def __init__(self, factor=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+    def call(self, x):
+        return x * self.w * self.factor
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": self.factor})
+        return config
+"""
+
 MODEL_CASES = {
     "seed1_dense_20x5": dict(
         code="model = keras.Sequential([keras.Input((20, 5)), layers.Dense(10)])",
@@ -422,6 +446,17 @@ model = keras.Model([a, b], out, name="two_inputs")""",
     ),
     # Saved after one epoch with Adam; weights_after_NN.npy hold the weights
     # after one more epoch from the saved state.
+    "custom_layer_scale": dict(
+        prelude=CUSTOM_SCALE,
+        code="""model = keras.Sequential([
+    keras.Input((4,)),
+    layers.Dense(3),
+    Scale(2.5, name="scale"),
+    layers.Dense(2),
+])""",
+        compile=dict(optimizer="adam", loss="mse"),
+        epochs=1,
+    ),
     "adam_continue": dict(
         code="""model = keras.Sequential([
     keras.Input((4,)),
@@ -524,9 +559,9 @@ def child_env():
     return env
 
 
-def loaded_summary(path):
+def loaded_summary(path, prelude=""):
     """What load_model(path).summary() prints to a pipe (line length 76)."""
-    code = "import sys, keras; keras.saving.load_model(sys.argv[1]).summary()"
+    code = "import sys, keras\n" + prelude + "\nkeras.saving.load_model(sys.argv[1]).summary()"
     p = subprocess.run([sys.executable, "-c", code, path], stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(),
                        check=False)
@@ -544,18 +579,20 @@ def compile_args(case):
 
 
 def write_model_case(name, case):
-    d = os.path.join(OUT_DIR, "models", name)
+    # Cases with a custom class need it registered to load: they go apart, so
+    # that the tests that load every case of models/ need no registration.
+    d = os.path.join(OUT_DIR, "custom" if "prelude" in case else "models", name)
     os.makedirs(d)
     keras.backend.clear_session()
     keras.utils.set_random_seed(GLOBAL_SEED)
     ns = {"keras": keras, "layers": layers, "np": np}
-    exec(case["code"], ns)
+    exec(case.get("prelude", "") + case["code"], ns)
     model = ns["model"]
     model.set_weights(new_weights(model, case_rng(name, 1)))
     info = {
         "keras_version": keras.__version__,
         "backend": keras.backend.backend(),
-        "code": case["code"],
+        "code": case.get("prelude", "") + case["code"],
         "compiled": "compile" in case,
         "epochs": case.get("epochs", 0),
     }
@@ -594,7 +631,7 @@ def write_model_case(name, case):
     info["num_inputs"] = len(xs)
     info["num_outputs"] = len(ys)
     with open(os.path.join(d, "summary.txt"), "wb") as f:
-        f.write(loaded_summary(path))
+        f.write(loaded_summary(path, case.get("prelude", "")))
     with open(os.path.join(d, "case.json"), "w", encoding="utf-8") as f:
         json.dump(info, f, indent=1)
         f.write("\n")
@@ -603,6 +640,7 @@ def write_model_case(name, case):
 def main():
     # kerascpp_saved/ (written by the C++ tests) stays.
     shutil.rmtree(os.path.join(OUT_DIR, "models"), ignore_errors=True)
+    shutil.rmtree(os.path.join(OUT_DIR, "custom"), ignore_errors=True)
     os.makedirs(OUT_DIR, exist_ok=True)
     samples = [layer_sample(*s) for s in LAYER_SAMPLES]
     with open(os.path.join(OUT_DIR, "layer_configs.json"), "w", encoding="utf-8") as f:

@@ -25,6 +25,7 @@
 
 namespace keras {
 
+class Config;  // keras/saving/object_registration.hpp
 class LayerImpl;
 struct Node;
 namespace detail {
@@ -185,6 +186,11 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // defines it next to its from_config builder. The default throws
   // keras::Error: the layer cannot be saved yet.
   virtual void write_config(detail::ConfigWriter& writer) const;
+  // A custom layer's own config fields (Keras' get_config() of a subclass),
+  // for a class registered with keras::register_layer
+  // (keras/saving/object_registration.hpp); kerascpp adds name, trainable and
+  // dtype. The default adds nothing.
+  virtual void get_config(Config& config) const;
 
   // ---- explaining (Model::explain) ----
   // Writes what this layer does to the shapes of one call, with the writer's

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "keras/model.hpp"
+#include "keras/saving/object_registration.hpp"
 
 namespace keras {
 

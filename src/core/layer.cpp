@@ -101,9 +101,14 @@ std::vector<KerasTensor> LayerImpl::compute_symbolic_mask(
 std::string LayerImpl::describe() const { return class_name_ + " \"" + name_ + "\""; }
 
 void LayerImpl::write_config(detail::ConfigWriter&) const {
-  throw Error(describe() + " cannot be saved yet: kerascpp has no config writer for " +
-              class_name_ + " layers.");
+  throw Error(describe() + " cannot be saved: kerascpp has no config writer for " + class_name_ +
+              " layers. For a layer class of your own, give it get_config and from_config and "
+              "register it with keras::register_layer<" +
+              class_name_ + "Impl>(\"package>" + class_name_ +
+              "\") (keras/saving/object_registration.hpp).");
 }
+
+void LayerImpl::get_config(Config&) const {}
 
 void LayerImpl::explain(detail::ExplainWriter& writer) const { writer.unexplained(); }
 

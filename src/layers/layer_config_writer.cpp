@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "keras/error.hpp"
+#include "layers/custom_layers.hpp"
 
 namespace keras::detail {
 
@@ -218,7 +219,7 @@ ConfigWriter& ConfigWriter::compile_config(json value) {
   return *this;
 }
 
-ConfigWriter& ConfigWriter::module(std::string value) {
+ConfigWriter& ConfigWriter::module(json value) {
   module_ = std::move(value);
   return *this;
 }
@@ -254,7 +255,7 @@ json ConfigWriter::object() const {
 
 SerializedLayer serialize_layer(const LayerImpl& layer) {
   ConfigWriter writer(layer);
-  layer.write_config(writer);
+  if (!layers::write_custom_config(layer, writer)) layer.write_config(writer);
   return {writer.object(), writer.call_args()};
 }
 

@@ -62,7 +62,7 @@ class ConfigWriter {
   // Replaces the default build_config ({"input_shape": the build shapes}).
   ConfigWriter& build_config(json value);
   ConfigWriter& compile_config(json value);
-  ConfigWriter& module(std::string value);
+  ConfigWriter& module(json value);  // null for a custom class
   ConfigWriter& registered_name(json value);
   ConfigWriter& call_arguments(CallArguments value);
 
@@ -76,7 +76,7 @@ class ConfigWriter {
  private:
   const LayerImpl& layer_;
   json config_ = json::object();
-  std::string module_ = "keras.layers";
+  json module_ = "keras.layers";
   json registered_name_ = nullptr;
   bool default_build_config_ = true;
   std::optional<json> build_config_;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "keras/layers/input_layer.hpp"
+#include "layers/custom_layers.hpp"
 #include "layers/layer_config.hpp"
 
 namespace keras::layers {
@@ -77,6 +78,24 @@ std::string supported_classes() {
   return out;
 }
 
+// A class neither built in nor registered: a custom class of the file's
+// author (registered_name "package>Class") needs register_layer.
+std::string unknown_class_message(const json& object, const std::string& class_name) {
+  std::string registered;
+  if (object.contains("registered_name") && object.at("registered_name").is_string()) {
+    registered = object.at("registered_name").get<std::string>();
+  }
+  std::string message = "Unknown layer class \"" + class_name + "\"";
+  if (!registered.empty() && registered != class_name) {
+    message += " (registered as \"" + registered +
+               "\"): register your C++ class for it with keras::register_layer<" + class_name +
+               "Impl>(\"" + registered + "\") before loading.";
+  } else {
+    message += ".";
+  }
+  return message + " kerascpp can read these layers: " + supported_classes() + ".";
+}
+
 }  // namespace
 
 std::shared_ptr<LayerImpl> input_layer_from_config(const LayerConfig& c) {
@@ -107,13 +126,13 @@ std::shared_ptr<LayerImpl> layer_from_config(const json& object) {
         "object.");
   }
   const std::string class_name = object.at("class_name").get<std::string>();
-  const auto found = builders().find(class_name);
-  if (found == builders().end()) {
-    throw Error("Unknown layer class \"" + class_name +
-                "\". kerascpp can read these layers: " + supported_classes() + ".");
+  std::shared_ptr<LayerImpl> layer = custom_layer_from_config(object);
+  if (!layer) {
+    const auto found = builders().find(class_name);
+    if (found == builders().end()) throw Error(unknown_class_message(object, class_name));
+    if (!object.contains("config")) throw Error(class_name + " layer object has no \"config\".");
+    layer = found->second(LayerConfig(class_name, object.at("config")));
   }
-  if (!object.contains("config")) throw Error(class_name + " layer object has no \"config\".");
-  std::shared_ptr<LayerImpl> layer = found->second(LayerConfig(class_name, object.at("config")));
   // Any layer may carry an activity regularizer (Keras' base Layer argument).
   const LayerConfig config(class_name, object.at("config"));
   if (config.has("activity_regularizer")) {
