@@ -114,6 +114,21 @@ std::string format_field(const std::string& pattern, const std::string& field,
   return buf;
 }
 
+// save_freq: "epoch" (0) or a positive number of batches.
+std::int64_t parse_save_freq(const std::string& save_freq) {
+  if (save_freq == "epoch") return 0;
+  const bool digits =
+      !save_freq.empty() && save_freq.find_first_not_of("0123456789") == std::string::npos;
+  std::int64_t n = 0;
+  if (digits) {
+    const auto [end, ec] =
+        std::from_chars(save_freq.data(), save_freq.data() + save_freq.size(), n);
+    if (ec == std::errc() && end == save_freq.data() + save_freq.size() && n > 0) return n;
+  }
+  throw Error("ModelCheckpoint: unrecognized save_freq: " + save_freq +
+              ". Expected save_freq are \"epoch\" or integer values.");
+}
+
 }  // namespace
 
 std::string format_file_path(const std::string& pattern,
@@ -144,27 +159,18 @@ std::string format_file_path(const std::string& pattern,
 
 ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions options)
     : filepath_(std::move(filepath)), o_(std::move(options)), best_(o_.initial_value_threshold) {
-  if (o_.save_freq != "epoch") {
-    const bool is_integer =
-        !o_.save_freq.empty() && o_.save_freq.find_first_not_of("0123456789") == std::string::npos;
-    if (is_integer) {
-      throw Error("ModelCheckpoint: save_freq=" + o_.save_freq +
-                  " (saving every N batches) is not supported yet; use save_freq=\"epoch\".");
+  save_every_batches_ = parse_save_freq(o_.save_freq);
+  if (o_.save_weights_only) {
+    if (!ends_with(filepath_, ".weights.h5")) {
+      throw Error(
+          "ModelCheckpoint: when using save_weights_only=true, the filepath provided must "
+          "end in `.weights.h5` (Keras weights format). Received: filepath=" +
+          filepath_);
     }
-    throw Error("ModelCheckpoint: unrecognized save_freq: " + o_.save_freq +
-                ". Expected save_freq are \"epoch\" or integer values.");
-  }
-  if (!o_.save_weights_only) {
+  } else if (!ends_with(filepath_, ".keras") && !ends_with(filepath_, ".h5")) {
     throw Error(
-        "ModelCheckpoint: only save_weights_only=true is supported until whole-model "
-        ".keras saving lands; pass {.save_weights_only = true} and a filepath ending in "
-        "`.weights.h5`. Received: filepath=" +
-        filepath_);
-  }
-  if (!ends_with(filepath_, ".weights.h5")) {
-    throw Error(
-        "ModelCheckpoint: when using save_weights_only=true, the filepath provided must "
-        "end in `.weights.h5` (Keras weights format). Received: filepath=" +
+        "ModelCheckpoint: the filepath provided must end in `.keras` (Keras model format). "
+        "Received: filepath=" +
         filepath_);
   }
   if (o_.save_best_only) monitor_.emplace(o_.monitor, o_.mode, 0.0, "ModelCheckpoint");
@@ -172,6 +178,14 @@ ModelCheckpoint::ModelCheckpoint(std::string filepath, ModelCheckpointOptions op
 
 std::string ModelCheckpoint::file_path(int epoch, const Logs& logs) const {
   return format_file_path(filepath_, {{"epoch", static_cast<long>(epoch) + 1}}, logs);
+}
+
+std::string ModelCheckpoint::file_path(int epoch, std::int64_t batch, const Logs& logs) const {
+  // Keras passes batch=batch+1 unless the logs already hold a "batch" entry.
+  if (logs.count("batch") != 0) return file_path(epoch, logs);
+  return format_file_path(
+      filepath_, {{"epoch", static_cast<long>(epoch) + 1}, {"batch", static_cast<long>(batch) + 1}},
+      logs);
 }
 
 bool ModelCheckpoint::should_save(int epoch, const Logs& logs, const std::string& filepath) {
@@ -199,11 +213,33 @@ bool ModelCheckpoint::should_save(int epoch, const Logs& logs, const std::string
   return false;
 }
 
+void ModelCheckpoint::on_epoch_begin(int epoch, Logs& /*logs*/) { current_epoch_ = epoch; }
+
 void ModelCheckpoint::on_epoch_end(int epoch, Logs& logs) {
-  const std::string filepath = file_path(epoch, logs);
+  if (save_every_batches_ == 0) save(epoch, file_path(epoch, logs), logs);
+}
+
+void ModelCheckpoint::on_train_batch_end(std::int64_t batch, Logs& logs) {
+  if (should_save_on_batch(batch))
+    save(current_epoch_, file_path(current_epoch_, batch, logs), logs);
+}
+
+// Keras' _should_save_on_batch: counts the batches since the last save; a
+// batch index that does not grow starts a new epoch.
+bool ModelCheckpoint::should_save_on_batch(std::int64_t batch) {
+  if (save_every_batches_ == 0) return false;
+  const bool new_epoch = !last_batch_seen_ || batch <= *last_batch_seen_;
+  batches_since_last_save_ += new_epoch ? batch + 1 : batch - *last_batch_seen_;
+  last_batch_seen_ = batch;
+  if (batches_since_last_save_ < save_every_batches_) return false;
+  batches_since_last_save_ = 0;
+  return true;
+}
+
+void ModelCheckpoint::save(int epoch, const std::string& filepath, const Logs& logs) {
   if (!should_save(epoch, logs, filepath)) return;
   const std::filesystem::path dir = std::filesystem::path(filepath).parent_path();
-  std::error_code ec;  // a failure shows as save_weights' own error
+  std::error_code ec;  // a failure shows as the save's own error
   if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   if (std::filesystem::is_directory(filepath)) {
     throw Error(
@@ -211,7 +247,13 @@ void ModelCheckpoint::on_epoch_end(int epoch, Logs& logs) {
         "an existing directory: " +
         filepath);
   }
-  model().save_weights(filepath);
+  // Both write a temporary file beside the target and rename it over it, so
+  // an interrupted save leaves the previous checkpoint whole.
+  if (o_.save_weights_only) {
+    model().save_weights(filepath);
+  } else {
+    model().save(filepath);
+  }
   if (o_.verbose > 0) {
     std::cout << "\nEpoch " << epoch + 1 << ": finished saving model to " << filepath << "\n";
   }

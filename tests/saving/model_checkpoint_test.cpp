@@ -1,6 +1,7 @@
 // keras::callbacks::ModelCheckpoint: options checked at construction, the
-// file path formatted as Python's str.format, save_best_only, and saves made
-// through save_weights' temporary file and rename.
+// file path formatted as Python's str.format, save_best_only, saves every N
+// batches, and whole-model or weights-only saves made through a temporary
+// file and a rename.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "keras/error.hpp"
 #include "keras/layers.hpp"
 #include "keras/model.hpp"
+#include "keras/saving.hpp"
 #include "saving/saving_testing.hpp"
 
 namespace {
@@ -42,10 +44,11 @@ class CaptureCout {
   std::streambuf* old_;
 };
 
-TEST(ModelCheckpoint, OnlyWeightsOnlySavingForNow) {
-  const std::string e = error_of([] { ModelCheckpoint("m.keras"); });
-  EXPECT_NE(e.find("save_weights_only"), std::string::npos) << e;
-  EXPECT_NE(e.find(".keras"), std::string::npos) << e;
+TEST(ModelCheckpoint, WholeModelPathMustEndInKeras) {
+  const std::string e = error_of([] { ModelCheckpoint("m.weights"); });
+  EXPECT_NE(e.find("must end in `.keras`"), std::string::npos) << e;
+  EXPECT_EQ(error_of([] { ModelCheckpoint("m.keras"); }), "");
+  EXPECT_EQ(error_of([] { ModelCheckpoint("m.h5"); }), "");  // the legacy format, as Keras
 }
 
 TEST(ModelCheckpoint, WeightsOnlyPathMustEndInWeightsH5) {
@@ -54,14 +57,15 @@ TEST(ModelCheckpoint, WeightsOnlyPathMustEndInWeightsH5) {
   EXPECT_EQ(error_of([] { ModelCheckpoint("ckpt.weights.h5", {.save_weights_only = true}); }), "");
 }
 
-TEST(ModelCheckpoint, SaveFreqInBatchesIsNotSupportedYet) {
-  const std::string e = error_of(
-      [] { ModelCheckpoint("c.weights.h5", {.save_weights_only = true, .save_freq = "10"}); });
-  EXPECT_NE(e.find("not supported yet"), std::string::npos) << e;
-  EXPECT_NE(error_of([] {
-              ModelCheckpoint("c.weights.h5", {.save_weights_only = true, .save_freq = "batch"});
-            }).find("unrecognized save_freq"),
-            std::string::npos);
+TEST(ModelCheckpoint, SaveFreqIsEpochOrAPositiveNumberOfBatches) {
+  EXPECT_EQ(error_of([] { ModelCheckpoint("c.keras", {.save_freq = "10"}); }), "");
+  for (const char* bad : {"batch", "", "-3", "0", "1.5"}) {
+    EXPECT_NE(error_of([&] {
+                ModelCheckpoint("c.keras", {.save_freq = bad});
+              }).find("unrecognized save_freq"),
+              std::string::npos)
+        << bad;
+  }
 }
 
 TEST(ModelCheckpoint, FormatsThePathAsPython) {
@@ -162,6 +166,52 @@ TEST(ModelCheckpoint, EverySaveReplacesTheFileWithTheCurrentWeights) {
     names.push_back(e.path().filename().string());
   }
   EXPECT_EQ(names, std::vector<std::string>{"last.weights.h5"});
+}
+
+// Keras' save_freq=N: a save after every N batches, counted across epochs,
+// named with the epoch and the 1-based batch.
+TEST(ModelCheckpoint, SavesEveryNBatchesAcrossEpochs) {
+  TempDir dir;
+  auto model = tiny_model();
+  model.compile({.optimizer = "sgd", .loss = "mse"});
+  keras::Tensor x({6, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6});
+  keras::Tensor y({6, 2}, {1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1});
+  // 3 batches an epoch, 2 epochs, a save every 2 batches: after epoch 1's
+  // batch 2, epoch 2's batch 1 and epoch 2's batch 3.
+  model.fit(x, y,
+            {.batch_size = 2,
+             .epochs = 2,
+             .verbose = 0,
+             .callbacks = {ModelCheckpoint(dir.file("c_{epoch}_{batch}.weights.h5"),
+                                           {.save_weights_only = true, .save_freq = "2"})},
+             .shuffle = false});
+  EXPECT_EQ(dir.files(),
+            (std::vector<std::string>{"c_1_2.weights.h5", "c_2_1.weights.h5", "c_2_3.weights.h5"}));
+}
+
+// save_weights_only=false: each save is a whole .keras model that loads with
+// its optimizer and continues training as the saved model would.
+TEST(ModelCheckpoint, SavesTheWholeModel) {
+  TempDir dir;
+  const std::string path = dir.file("model_{epoch}.keras");
+  auto model = tiny_model();
+  model.compile({.optimizer = "adam", .loss = "mse"});
+  keras::Tensor x({4, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  keras::Tensor y({4, 2}, {1, 0, 0, 1, 1, 0, 0, 1});
+  model.fit(x, y,
+            {.batch_size = 2,
+             .epochs = 2,
+             .verbose = 0,
+             .callbacks = {ModelCheckpoint(path, {.monitor = "loss"})},
+             .shuffle = false});
+  EXPECT_EQ(dir.files(), (std::vector<std::string>{"model_1.keras", "model_2.keras"}));
+  keras::Model restored = keras::load_model(dir.file("model_2.keras"));
+  EXPECT_EQ(restored.predict(x).to_vector<float>(), model.predict(x).to_vector<float>());
+  const keras::FitOptions more = {.batch_size = 2, .epochs = 1, .verbose = 0, .shuffle = false};
+  model.fit(x, y, more);
+  restored.fit(x, y, more);
+  EXPECT_EQ(restored.get_weights()[0].to_vector<float>(),
+            model.get_weights()[0].to_vector<float>());
 }
 
 }  // namespace
