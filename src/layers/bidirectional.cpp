@@ -297,9 +297,19 @@ std::shared_ptr<LayerImpl> bidirectional_from_config(const LayerConfig& c) {
     merge_mode =
         c.has("merge_mode") ? std::optional<std::string>(c.string("merge_mode")) : std::nullopt;
   }
-  const Layer layer(layer_from_config(c.object("layer")));
+  // The wrapped layers are templates that Bidirectional copies into its two
+  // directions and builds: building them too, as their build_config asks,
+  // would allocate a third set of weights (and count it against the size of
+  // the file being loaded).
+  auto unbuilt = [](json object) {
+    object.erase("build_config");
+    return object;
+  };
+  const Layer layer(layer_from_config(unbuilt(c.object("layer"))));
   Layer backward;
-  if (c.has("backward_layer")) backward = Layer(layer_from_config(c.object("backward_layer")));
+  if (c.has("backward_layer")) {
+    backward = Layer(layer_from_config(unbuilt(c.object("backward_layer"))));
+  }
   return Bidirectional(layer, {.merge_mode = merge_mode,
                                .backward_layer = backward,
                                .name = common.name,
