@@ -262,6 +262,34 @@ model = keras.Model([a, b], out)""",
     train_step=True,
 )
 
+# The convolutional residual block (Conv2D -> BN -> ReLU -> Conv2D -> BN, a
+# 1x1 Conv2D + BN projection on the shortcut when the shape changes, Add,
+# ReLU): issue 5's ResNet-style summary, numbers and one training step.
+case(
+    "resnet_conv",
+    """
+inputs = keras.Input((8, 8, 3))
+x = layers.Conv2D(8, 3, padding="same", use_bias=False)(inputs)
+x = layers.BatchNormalization()(x)
+x = layers.Activation("relu")(x)
+for filters, strides in ((8, 1), (16, 2)):
+    y = layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False)(x)
+    y = layers.BatchNormalization()(y)
+    y = layers.Activation("relu")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False)(y)
+    y = layers.BatchNormalization()(y)
+    if strides != 1 or x.shape[-1] != filters:
+        x = layers.Conv2D(filters, 1, strides=strides, use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+    x = layers.Add()([x, y])
+    x = layers.Activation("relu")(x)
+x = layers.GlobalAveragePooling2D()(x)
+outputs = layers.Dense(3, activation="softmax")(x)
+model = keras.Model(inputs, outputs)""",
+    training=True,
+    train_step=True,
+)
+
 # ---- noise and regularization layers (identity at inference) ---------------
 single("spatial_dropout1d", "(5, 4)", "layers.SpatialDropout1D(0.3)")
 single("spatial_dropout2d", "(3, 4, 2)", "layers.SpatialDropout2D(0.3, seed=7)")
