@@ -55,6 +55,8 @@ const std::vector<GemmCase> kCases = {
     {false, false, 0, 3, 5, 1.0, 0.0},
     // The batch-1 kernel: full 64-column blocks, a partial one, threaded.
     {false, false, 1, 600, 200, 1.0, 0.0}, {true, false, 1, 128, 600, 0.5, 1.0},
+    // ... with an odd number of rows (its rows go two at a time), and one row.
+    {false, false, 1, 192, 33, 1.0, 0.0},  {true, false, 1, 64, 1, 1.0, 0.0},
 };
 
 TEST(Gemm, FloatMatchesReference) {
