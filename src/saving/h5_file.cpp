@@ -2,7 +2,10 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -267,6 +270,133 @@ void H5File::read_dataset(const std::string& path, Tensor& out) const {
               out.raw_data()) < 0) {
     fail("cannot read the values of " + path + ".");
   }
+}
+
+// ---- text attributes (legacy .h5 files) ----
+
+bool H5File::has_attribute(const std::string& path, const std::string& name) const {
+  if (!exists(path)) return false;
+  return H5Aexists_by_name(id_, path.c_str(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::vector<std::string> H5File::read_strings_attribute(const std::string& path,
+                                                        const std::string& name,
+                                                        std::size_t max_bytes) const {
+  const std::string what = "the attribute " + name + " of " + path;
+  Owned attribute(H5Aopen_by_name(id_, path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                  H5Aclose);
+  if (!attribute.ok()) fail("cannot open " + what + ".");
+  Owned space(H5Aget_space(attribute.get()), H5Sclose);
+  Owned type(H5Aget_type(attribute.get()), H5Tclose);
+  if (!space.ok() || !type.ok()) fail("cannot read " + what + ".");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+  if (rank < 0 || rank > 1 || points < 0) fail(what + " is not a string or a list of strings.");
+  if (points == 0) return {};
+  if (H5Tget_class(type.get()) != H5T_STRING) {
+    fail(what + " is not a string or a list of strings.");
+  }
+  const auto count = static_cast<std::size_t>(points);
+  std::vector<std::string> out;
+  const htri_t variable = H5Tis_variable_str(type.get());
+  if (variable < 0) fail("cannot read " + what + ".");
+  if (variable > 0) {
+    if (count > max_bytes / sizeof(char*)) fail(what + " holds too many strings.");
+    Owned memory(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
+    std::vector<char*> texts(count, nullptr);
+    if (H5Aread(attribute.get(), memory.get(), texts.data()) < 0) fail("cannot read " + what + ".");
+    std::size_t total = 0;
+    for (char* t : texts) {
+      if (t == nullptr) {
+        out.emplace_back();
+        continue;
+      }
+      total += std::strlen(t);
+      if (total > max_bytes) break;
+      out.emplace_back(t);
+    }
+#if H5_VERSION_GE(1, 12, 0)
+    H5Treclaim(memory.get(), space.get(), H5P_DEFAULT, texts.data());
+#else
+    H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, texts.data());
+#endif
+    if (total > max_bytes) {
+      fail(what + " holds more than " + std::to_string(max_bytes) + " bytes of text.");
+    }
+    return out;
+  }
+  const std::size_t width = H5Tget_size(type.get());
+  if (width == 0 || count > max_bytes / width) {
+    fail(what + " holds more than " + std::to_string(max_bytes) + " bytes of text.");
+  }
+  std::string buffer(count * width, '\0');
+  if (H5Aread(attribute.get(), type.get(), buffer.data()) < 0) fail("cannot read " + what + ".");
+  for (std::size_t i = 0; i < count; ++i) {
+    const char* begin = buffer.data() + i * width;
+    out.emplace_back(begin, strnlen(begin, width));
+  }
+  return out;
+}
+
+namespace {
+
+void write_attribute(hid_t file, const std::string& path, const std::string& name, hid_t type,
+                     hid_t space, const void* data,
+                     const std::function<void(const std::string&)>& fail) {
+  Owned object(H5Oopen(file, path.c_str(), H5P_DEFAULT), H5Oclose);
+  if (!object.ok()) fail("cannot open " + path + ".");
+  Owned attribute(H5Acreate2(object.get(), name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Aclose);
+  if (!attribute.ok() || (data != nullptr && H5Awrite(attribute.get(), type, data) < 0)) {
+    fail("cannot write the attribute " + name + " of " + path + ".");
+  }
+}
+
+}  // namespace
+
+void H5File::set_text_attribute(const std::string& path, const std::string& name,
+                                const std::string& value, bool utf8) {
+  Owned type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
+  Owned space(H5Screate(H5S_SCALAR), H5Sclose);
+  const char* text = value.c_str();
+  write_attribute(id_, path, name, type.get(), space.get(), &text,
+                  [this](const std::string& w) { fail(w); });
+}
+
+void H5File::set_strings_attribute(const std::string& path, const std::string& name,
+                                   const std::vector<std::string>& values) {
+  const hsize_t size = values.size();
+  Owned space(H5Screate_simple(1, &size, nullptr), H5Sclose);
+  auto failure = [this](const std::string& w) { fail(w); };
+  if (values.empty()) {
+    write_attribute(id_, path, name, H5T_IEEE_F64LE, space.get(), nullptr, failure);
+    return;
+  }
+  Owned type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  std::vector<const char*> texts;
+  for (const std::string& v : values) texts.push_back(v.c_str());
+  write_attribute(id_, path, name, type.get(), space.get(), texts.data(), failure);
+}
+
+void H5File::set_fixed_strings_attribute(const std::string& path, const std::string& name,
+                                         const std::vector<std::string>& values,
+                                         std::size_t width) {
+  const hsize_t size = values.size();
+  Owned space(H5Screate_simple(1, &size, nullptr), H5Sclose);
+  Owned type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), width == 0 ? 1 : width);
+  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+  std::string buffer(values.size() * (width == 0 ? 1 : width), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i].copy(buffer.data() + i * width, std::min(width, values[i].size()));
+  }
+  write_attribute(id_, path, name, type.get(), space.get(), buffer.data(),
+                  [this](const std::string& w) { fail(w); });
 }
 
 }  // namespace keras::saving

@@ -56,6 +56,28 @@ class H5File {
   // Reads the dataset into `out` (whose shape was checked), converting to its dtype.
   void read_dataset(const std::string& path, Tensor& out) const;
 
+  // ---- text attributes, as h5py writes str and bytes values (legacy .h5) ----
+  // Whether the object (group or dataset) at `path` has the attribute.
+  bool has_attribute(const std::string& path, const std::string& name) const;
+  // A string attribute as a list: a scalar gives one entry, a 1-D array one
+  // per element; fixed- or variable-length, ASCII or UTF-8 (a fixed-length
+  // entry ends at its first NUL). An empty array of any type (h5py writes []
+  // as float64) gives none. Throws for another type or shape, and before
+  // allocating when the text would take more than max_bytes.
+  std::vector<std::string> read_strings_attribute(const std::string& path, const std::string& name,
+                                                  std::size_t max_bytes) const;
+  // A scalar variable-length string: UTF-8 (h5py's str) or ASCII (bytes).
+  void set_text_attribute(const std::string& path, const std::string& name,
+                          const std::string& value, bool utf8);
+  // A 1-D array of variable-length ASCII strings (h5py's list of bytes); with
+  // no values, an empty float64 array (what h5py writes for []).
+  void set_strings_attribute(const std::string& path, const std::string& name,
+                             const std::vector<std::string>& values);
+  // A 1-D array of null-padded fixed-length strings of `width` bytes (a numpy
+  // "S" array, as Keras writes the chunks of a long attribute).
+  void set_fixed_strings_attribute(const std::string& path, const std::string& name,
+                                   const std::vector<std::string>& values, std::size_t width);
+
   // Flushes and closes; throws on failure (the destructor only closes).
   void close();
   // The bytes of the whole file, after a flush (for in-memory files).

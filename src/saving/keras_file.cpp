@@ -1,5 +1,7 @@
 // model.save / keras.saving.load_model in Keras 3's .keras format
-// (keras/src/saving/saving_lib.py): a zip archive of
+// (keras/src/saving/saving_lib.py); a path ending in .h5 or .hdf5 goes to the
+// legacy HDF5 format instead (legacy_h5.cpp), as in Keras. A .keras file is a
+// zip archive of
 //   metadata.json     {"keras_version": "3.15.1", "date_saved": "2025-01-01@12:00:00"}
 //   config.json       serialize_keras_object(model), compile_config included
 //   model.weights.h5  the .weights.h5 layout (weights_h5.cpp)
@@ -16,8 +18,10 @@
 #include "keras/saving.hpp"
 #include "layers/layer_config_writer.hpp"
 #include "models/functional.hpp"
+#include "saving/config_checks.hpp"
 #include "saving/h5_file.hpp"
 #include "saving/keras_archive.hpp"
+#include "saving/legacy_h5.hpp"
 #include "saving/model_from_config.hpp"
 #include "saving/weight_budget.hpp"
 #include "saving/weights_h5.hpp"
@@ -33,12 +37,8 @@ constexpr const char* kConfig = "config.json";
 constexpr const char* kWeights = "model.weights.h5";
 // The Keras version whose format kerascpp writes.
 constexpr const char* kKerasVersion = "3.15.1";
-// Bounds on what a config may hold: JSON text, nesting, and integers.
+// The most JSON text a member may hold.
 constexpr std::int64_t kMaxJsonBytes = std::int64_t{64} << 20;
-constexpr int kMaxJsonDepth = 64;
-constexpr std::int64_t kMaxConfigInteger = std::int64_t{1} << 31;
-// The most elements a symbolic tensor of a loaded model may have per sample.
-constexpr std::int64_t kMaxElementsPerSample = std::int64_t{1} << 40;
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
@@ -55,55 +55,6 @@ std::string date_saved() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%d@%H:%M:%S", &local);
   return text;
-}
-
-// Rejects configs nested deeper than any model needs (the readers recurse)
-// and integers no Keras config holds (shapes and sizes beyond 2**31), except
-// seeds and Keras' object ids.
-void check_config_values(const json& v, const std::string& path, int depth) {
-  if (depth > kMaxJsonDepth) {
-    throw Error(path + " is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep.");
-  }
-  if (v.is_number_integer()) {
-    const bool negative = v.is_number_unsigned() ? false : v.get<std::int64_t>() < 0;
-    const bool too_big =
-        v.is_number_unsigned()
-            ? v.get<std::uint64_t>() >= static_cast<std::uint64_t>(kMaxConfigInteger)
-            : (negative ? v.get<std::int64_t>() < -kMaxConfigInteger
-                        : v.get<std::int64_t>() >= kMaxConfigInteger);
-    if (too_big) throw Error(path + " holds " + v.dump() + ", an absurd size for a Keras config.");
-    return;
-  }
-  if (v.is_object()) {
-    for (const auto& [key, item] : v.items()) {
-      if (key == "seed" || key == "shared_object_id") continue;
-      check_config_values(item, path + "." + key, depth + 1);
-    }
-  } else if (v.is_array()) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      check_config_values(v[i], path + "[" + std::to_string(i) + "]", depth + 1);
-    }
-  }
-}
-
-// Every tensor of the rebuilt graph must have a sane number of elements per
-// sample, so that running the model cannot ask for an absurd allocation.
-void check_tensor_sizes(const detail::FunctionalImpl& model, const std::string& context) {
-  if (!model.has_graph()) return;
-  for (const auto& step : model.graph().steps) {
-    for (const Shape& shape : step.node->output_shapes) {
-      std::int64_t elements = 1;
-      for (int i = 1; i < shape.rank(); ++i) {
-        const std::int64_t d = shape[i];
-        if (d == None) continue;
-        if (d < 0 || __builtin_mul_overflow(elements, d, &elements) ||
-            elements > kMaxElementsPerSample) {
-          throw Error(context + ": " + step.node->layer->describe() + " outputs tensors of shape " +
-                      shape.to_string() + ", absurdly large per sample.");
-        }
-      }
-    }
-  }
 }
 
 json parse_member(const saving::KerasArchive& archive, const std::string& member,
@@ -123,7 +74,7 @@ json parse_member(const saving::KerasArchive& archive, const std::string& member
 // The model's layers and weights as config.json describes them.
 Model rebuild(const json& config, std::int64_t weights_bytes, const std::string& context) {
   const std::string where = context + ": " + kConfig;
-  check_config_values(config, where + ": model", 0);
+  saving::check_config_values(config, where + ": model");
   // The weights the config asks for must fit in the weights file.
   saving::WeightBudget budget(weights_bytes);
   try {
@@ -141,15 +92,15 @@ Model rebuild(const json& config, std::int64_t weights_bytes, const std::string&
 
 void Model::save(const std::string& path) const {
   const std::string context = "save(" + quoted(path) + ")";
+  if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
+    // Keras' legacy HDF5 format, as model.save("m.h5") writes it.
+    saving::save_legacy_h5(functional(), path, context);
+    return;
+  }
   if (!ends_with(path, ".keras")) {
-    if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
-      throw Error(context +
-                  ": the legacy HDF5 (.h5) model format is not supported yet; save "
-                  "to a `.keras` file.");
-    }
     throw Error(context +
                 ": invalid filepath extension for saving. Add a `.keras` extension "
-                "(Keras 3's native format).");
+                "(Keras 3's native format) or `.h5` (the legacy HDF5 format).");
   }
   detail::FunctionalImpl& model = functional();
   // Everything is serialized before the file is touched.
@@ -169,12 +120,12 @@ void Model::save(const std::string& path) const {
 Model load_model(const std::string& path, const LoadModelOptions& options) {
   const std::string context = "load_model(" + quoted(path) + ")";
   if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
-    throw Error(context +
-                ": legacy HDF5 (.h5) models are not supported yet; kerascpp reads "
-                "Keras 3 `.keras` files.");
+    return saving::load_legacy_h5(path, options, context);
   }
   if (!ends_with(path, ".keras")) {
-    throw Error(context + ": file format not supported. kerascpp reads Keras 3 `.keras` files.");
+    throw Error(context +
+                ": file format not supported. kerascpp reads Keras 3 `.keras` files and "
+                "legacy HDF5 `.h5` files.");
   }
   const saving::KerasArchive archive = saving::KerasArchive::read(
       path, context, {{kMetadata, kMaxJsonBytes}, {kConfig, kMaxJsonBytes}, {kWeights, INT64_MAX}});
@@ -186,7 +137,7 @@ Model load_model(const std::string& path, const LoadModelOptions& options) {
 
   Model model = rebuild(config, static_cast<std::int64_t>(weights.size()), context);
   detail::FunctionalImpl& impl = *detail::as_model(model.ptr().get());
-  check_tensor_sizes(impl, context + ": " + kConfig);
+  saving::check_tensor_sizes(impl, context + ": " + kConfig);
   const std::string where = context + ": " + kWeights;
   const saving::H5File file = saving::H5File::open_image(weights, where);
   saving::read_model_weights(file, impl, where, true);

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   kerascpp_tool::SummaryCommandOptions summary;
   CLI::App* summary_cmd = app.add_subcommand(
       "summary", "Print a saved model's summary table, as Keras' model.summary()");
-  summary_cmd->add_option("MODEL", summary.model, "The model file (.keras)")->required();
+  summary_cmd->add_option("MODEL", summary.model, "The model file (.keras or .h5)")->required();
   summary_cmd
       ->add_option("--line-length", summary.line_length,
                    "Width of the table (default: Keras' rule, 76 in a pipe)")
@@ -48,14 +48,14 @@ int main(int argc, char** argv) {
       "explain",
       "Explain a saved model layer by layer: shapes, the operation in index notation, what is "
       "shared, and where every parameter comes from");
-  explain_cmd->add_option("MODEL", explain_model, "The model file (.keras)")->required();
+  explain_cmd->add_option("MODEL", explain_model, "The model file (.keras or .h5)")->required();
 
   kerascpp_tool::PlotCommandOptions plot;
   CLI::App* plot_cmd = app.add_subcommand(
       "plot",
       "Draw a saved model's graph (Graphviz DOT): layers with their parameter counts, edges "
       "with their shapes");
-  plot_cmd->add_option("MODEL", plot.model, "The model file (.keras)")->required();
+  plot_cmd->add_option("MODEL", plot.model, "The model file (.keras or .h5)")->required();
   plot_cmd->add_option("-o,--output", plot.output,
                        "OUT.dot (DOT text), or OUT.svg / OUT.png / OUT.pdf (drawn by Graphviz's "
                        "dot); default: DOT text on stdout");
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   kerascpp_tool::PredictCommandOptions predict;
   CLI::App* predict_cmd = app.add_subcommand(
       "predict", "Run a saved model on .npy inputs and write its outputs as .npy files");
-  predict_cmd->add_option("MODEL", predict.model, "The model file (.keras)")->required();
+  predict_cmd->add_option("MODEL", predict.model, "The model file (.keras or .h5)")->required();
   predict_cmd
       ->add_option("INPUTS", predict.inputs,
                    "One .npy file per model input, in the model's input order")
@@ -81,6 +81,20 @@ int main(int argc, char** argv) {
   predict_cmd->add_option("--batch-size", predict.batch_size, "Batch size")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+
+  kerascpp_tool::ConvertCommandOptions convert;
+  bool convert_no_compile = false;
+  CLI::App* convert_cmd = app.add_subcommand(
+      "convert",
+      "Convert a saved model between Keras 3's .keras format and the legacy HDF5 .h5 format "
+      "(either way, chosen by the extensions), with its weights and training state");
+  convert_cmd->add_option("INPUT", convert.input, "The model file to read (.keras or .h5)")
+      ->required();
+  convert_cmd->add_option("OUTPUT", convert.output, "The model file to write (.keras or .h5)")
+      ->required();
+  convert_cmd->add_flag("--no-compile", convert_no_compile,
+                        "Leave out the compile arguments and the optimizer's state, as "
+                        "load_model(compile=False)");
 
   try {
     app.parse(argc, argv);
@@ -95,6 +109,10 @@ int main(int argc, char** argv) {
     if (*explain_cmd) return kerascpp_tool::run_explain(explain_model);
     if (*plot_cmd) return kerascpp_tool::run_plot(plot);
     if (*predict_cmd) return kerascpp_tool::run_predict(predict);
+    if (*convert_cmd) {
+      convert.compile = !convert_no_compile;
+      return kerascpp_tool::run_convert(convert);
+    }
   } catch (const keras::Error& e) {
     std::cerr << "kerascpp: " << e.what() << "\n";
     return 1;

@@ -1,4 +1,4 @@
-// kerascpp summary / explain / predict (plot: plot_command.cpp).
+// kerascpp summary / explain / predict / convert (plot: plot_command.cpp).
 #include "model_commands.hpp"
 
 #include <iostream>
@@ -58,6 +58,37 @@ int run_predict(const PredictCommandOptions& options) {
     std::cout << path << " " << ys[i].shape().to_string() << " " << keras::dtype_name(ys[i].dtype())
               << "\n";
   }
+  return 0;
+}
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// "Keras 3 .keras" / "legacy HDF5 .h5", or empty for an unknown extension.
+std::string format_of(const std::string& path) {
+  if (ends_with(path, ".keras")) return "Keras 3 .keras";
+  if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) return "legacy HDF5 .h5";
+  return "";
+}
+
+}  // namespace
+
+int run_convert(const ConvertCommandOptions& options) {
+  for (const std::string* path : {&options.input, &options.output}) {
+    if (format_of(*path).empty()) {
+      std::cerr << "kerascpp convert: \"" << *path
+                << "\" has no known model extension; use .keras (Keras 3) or .h5 (legacy "
+                   "HDF5).\n";
+      return 2;
+    }
+  }
+  const keras::Model model = keras::load_model(options.input, {.compile = options.compile});
+  model.save(options.output);
+  std::cout << options.output << " (" << format_of(options.output) << ")\n";
   return 0;
 }
 

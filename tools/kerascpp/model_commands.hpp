@@ -1,6 +1,7 @@
 #pragma once
-// `kerascpp summary`, `explain`, `plot` and `predict`: a saved model (.keras)
-// inspected and run from the command line.
+// `kerascpp summary`, `explain`, `plot`, `predict` and `convert`: a saved
+// model (.keras, or a legacy .h5) inspected, run and converted from the
+// command line.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,5 +47,17 @@ struct PredictCommandOptions {
 // Runs model.predict on the inputs and writes the outputs; prints one line
 // per file written. Returns 2 when the number of inputs does not fit the model.
 int run_predict(const PredictCommandOptions& options);
+
+struct ConvertCommandOptions {
+  std::string input;    // .keras, .h5 or .hdf5
+  std::string output;   // .keras, .h5 or .hdf5
+  bool compile = true;  // false: leave out the compile arguments and optimizer state
+};
+
+// Reads a model in one format and writes it in the other (or the same),
+// formats chosen by the file extensions: a .keras archive (Keras 3) or a
+// legacy HDF5 .h5 file (Keras 2 / tf.keras, or Keras 3's model.save("m.h5")).
+// Returns 2 for an extension it does not know.
+int run_convert(const ConvertCommandOptions& options);
 
 }  // namespace kerascpp_tool
