@@ -174,13 +174,16 @@ class Model : public Layer {
   // them). Throws keras::Error naming the file and the HDF5 path of a missing
   // group or dataset, or of one whose shape, type or count does not fit.
   void load_weights(const std::string& path) const;
-  // ---- whole models (src/saving/keras_file.cpp), Keras 3's .keras format ----
-  // Writes the model as Keras' model.save does: a zip archive of
-  // metadata.json, config.json (the architecture and, once compiled, the
-  // compile() arguments, in Keras' schema) and model.weights.h5 (every
-  // variable, the optimizer's too). The path must end in ".keras". The file
-  // is written beside the target, flushed and renamed over it. Throws
-  // keras::Error naming a layer that cannot be saved yet.
+  // ---- whole models (src/saving/keras_file.cpp, legacy_h5.cpp) ----
+  // Writes the model as Keras' model.save does. A path ending in ".keras":
+  // Keras 3's zip archive of metadata.json, config.json (the architecture
+  // and, once compiled, the compile() arguments, in Keras' schema) and
+  // model.weights.h5 (every variable, the optimizer's too). A path ending in
+  // ".h5": the legacy HDF5 format (model_config and training_config
+  // attributes, model_weights and optimizer_weights groups). The file is
+  // written beside the target, flushed and renamed over it. Throws
+  // keras::Error naming a layer that cannot be saved (a custom class needs
+  // keras::register_layer).
   void save(const std::string& path) const;
 
   // The compiled optimizer; throws keras::Error before compile().

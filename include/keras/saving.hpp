@@ -15,11 +15,12 @@ struct LoadModelOptions {
   bool compile = true;
 };
 
-// Reads a .keras file written by Keras 3 or by Model::save: the model, its
+// Reads a .keras file written by Keras 3 or by Model::save, or a legacy .h5
+// model written by Keras 2 / tf.keras, Keras 3 or Model::save: the model, its
 // weights and, when it was compiled, its optimizer, loss and metrics with the
 // optimizer's state, so that fit continues where it stopped. Files are
 // untrusted: a damaged or inconsistent one gives a keras::Error naming the
-// file, the archive member and the field, never a crash.
+// file, the archive member or HDF5 path and the field, never a crash.
 Model load_model(const std::string& path, const LoadModelOptions& options = {});
 
 namespace models {
