@@ -146,7 +146,9 @@ Loss from_compile_string(const std::string& identifier) {
 
 Loss::Loss(const char* identifier) : Loss(std::string(identifier ? identifier : "")) {}
 
-Loss::Loss(const std::string& identifier) : impl_(from_compile_string(identifier).ptr()) {}
+Loss::Loss(const std::string& identifier) : impl_(from_compile_string(identifier).ptr()) {
+  impl_->set_identifier(identifier);
+}
 
 Loss get(const std::string& identifier) {
   if (auto f = functions().find(identifier); f != functions().end()) {

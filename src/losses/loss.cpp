@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "keras/ops.hpp"
+#include "keras/saving/object_registration.hpp"
 #include "losses/loss_utils.hpp"
 
 namespace keras::losses {
@@ -82,8 +83,22 @@ Tensor reduce_values(const Tensor& values, const Tensor& sample_weight,
 class FunctionLossImpl : public LossImpl {
  public:
   FunctionLossImpl(std::string class_name, std::string default_name, const LossOptions& options,
-                   detail::ValuesFunction fn)
-      : LossImpl(std::move(class_name), std::move(default_name), options), fn_(std::move(fn)) {}
+                   detail::ValuesFunction fn, detail::OwnConfig own_config)
+      : LossImpl(std::move(class_name), std::move(default_name), options),
+        fn_(std::move(fn)),
+        own_config_(std::move(own_config)) {}
+
+  void get_config(Config& config) const override {
+    // Keras serializes the function of a LossFunctionWrapper by its Python
+    // name; a C++ function has none.
+    if (class_name() == "LossFunctionWrapper") {
+      throw Error("Loss \"" + name() +
+                  "\" wraps a C++ function (LossFunctionWrapper), which has no Keras config; "
+                  "use a built-in loss class or name to save the model with its training setup.");
+    }
+    LossImpl::get_config(config);
+    if (own_config_) own_config_(config);
+  }
 
   LossValues call(const Tensor& y_true, const Tensor& y_pred) const override {
     auto [t, p] = squeeze_or_expand_to_same_rank(y_true, y_pred);
@@ -92,6 +107,7 @@ class FunctionLossImpl : public LossImpl {
 
  private:
   detail::ValuesFunction fn_;
+  detail::OwnConfig own_config_;
 };
 
 }  // namespace
@@ -119,6 +135,14 @@ LossImpl::LossImpl(std::string class_name, std::string default_name, const LossO
 }
 
 LossImpl::~LossImpl() = default;
+
+void LossImpl::get_config(Config& config) const {
+  config.set("name", name_);
+  config.set("reduction", reduction_);
+  // Keras writes no dtype (a Keras bug: it is lost on load); kerascpp writes
+  // one that was set, which Keras' from_config reads too.
+  if (!dtype_.empty()) config.set("dtype", dtype_);
+}
 
 Tensor LossImpl::operator()(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight,
                             const Tensor& mask) const {
@@ -226,9 +250,9 @@ double sum_values(const Tensor& x) {
 }
 
 Loss function_loss(std::string class_name, std::string default_name, const LossOptions& options,
-                   ValuesFunction fn) {
+                   ValuesFunction fn, OwnConfig own_config) {
   return Loss(std::make_shared<FunctionLossImpl>(std::move(class_name), std::move(default_name),
-                                                 options, std::move(fn)));
+                                                 options, std::move(fn), std::move(own_config)));
 }
 
 }  // namespace detail

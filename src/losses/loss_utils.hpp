@@ -46,8 +46,10 @@ double sum_values(const Tensor& x);
 // A loss made of a function of (y_true, y_pred) run after the rank fix of
 // Keras' LossFunctionWrapper.
 using ValuesFunction = std::function<LossValues(const Tensor& y_true, const Tensor& y_pred)>;
+// Writes a loss class' own get_config fields (after name and reduction).
+using OwnConfig = std::function<void(Config& config)>;
 Loss function_loss(std::string class_name, std::string default_name, const LossOptions& options,
-                   ValuesFunction fn);
+                   ValuesFunction fn, OwnConfig own_config = nullptr);
 inline ValuesFunction unmasked(std::function<Tensor(const Tensor&, const Tensor&)> fn) {
   return [fn = std::move(fn)](const Tensor& t, const Tensor& p) {
     return LossValues{fn(t, p), {}};

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "keras/ops.hpp"
+#include "keras/saving/object_registration.hpp"
 #include "losses/loss_utils.hpp"
 #include "ops/op_utils.hpp"
 
@@ -91,8 +92,7 @@ LossValues detail::sparse_categorical_crossentropy_values(const Tensor& y_true,
          "trailing 1")
             .c_str());
   }
-  Tensor labels =
-      sparse_labels(t, label_shape, classes, ignore_class, y_true, y_pred, axis);
+  Tensor labels = sparse_labels(t, label_shape, classes, ignore_class, y_true, y_pred, axis);
 
   Tensor valid;
   if (ignore_class) {
@@ -175,12 +175,27 @@ Tensor poisson(const Tensor& y_true, const Tensor& y_pred) {
   return ops::mean(ops::subtract(p, ops::multiply(t, ops::log(ops::add(p, kEpsilon)))), {-1});
 }
 
+namespace {
+
+// The own fields of the crossentropies, as Keras' get_config writes them.
+template <class Options>
+detail::OwnConfig smoothed_crossentropy_config(const Options& o) {
+  return [o](Config& c) {
+    c.set("from_logits", o.from_logits)
+        .set("label_smoothing", o.label_smoothing)
+        .set("axis", o.axis);
+  };
+}
+
+}  // namespace
+
 Loss BinaryCrossentropy(BinaryCrossentropyOptions o) {
   return detail::function_loss(
       "BinaryCrossentropy", "binary_crossentropy", detail::common_options(o),
       detail::unmasked([o](const Tensor& t, const Tensor& p) {
         return binary_crossentropy(t, p, o.from_logits, o.label_smoothing, o.axis);
-      }));
+      }),
+      smoothed_crossentropy_config(o));
 }
 
 Loss CategoricalCrossentropy(CategoricalCrossentropyOptions o) {
@@ -188,15 +203,28 @@ Loss CategoricalCrossentropy(CategoricalCrossentropyOptions o) {
       "CategoricalCrossentropy", "categorical_crossentropy", detail::common_options(o),
       detail::unmasked([o](const Tensor& t, const Tensor& p) {
         return categorical_crossentropy(t, p, o.from_logits, o.label_smoothing, o.axis);
-      }));
+      }),
+      smoothed_crossentropy_config(o));
 }
 
 Loss SparseCategoricalCrossentropy(SparseCategoricalCrossentropyOptions o) {
-  return detail::function_loss("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy",
-                               detail::common_options(o), [o](const Tensor& t, const Tensor& p) {
-                                 return detail::sparse_categorical_crossentropy_values(
-                                     t, p, o.from_logits, o.ignore_class, o.axis);
-                               });
+  return detail::function_loss(
+      "SparseCategoricalCrossentropy", "sparse_categorical_crossentropy", detail::common_options(o),
+      [o](const Tensor& t, const Tensor& p) {
+        return detail::sparse_categorical_crossentropy_values(t, p, o.from_logits, o.ignore_class,
+                                                              o.axis);
+      },
+      [o](Config& c) {
+        c.set("from_logits", o.from_logits);
+        if (o.ignore_class) {
+          c.set("ignore_class", *o.ignore_class);
+        } else {
+          c.set_null("ignore_class");
+        }
+        // Keras writes no axis (and loses it on load);
+        // Keras' from_config reads one.
+        if (o.axis != -1) c.set("axis", o.axis);
+      });
 }
 
 Loss KLDivergence(LossOptions options) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "keras/ops.hpp"
+#include "keras/saving/object_registration.hpp"
 #include "losses/loss_utils.hpp"
 
 namespace keras::losses {
@@ -89,7 +90,12 @@ Loss Huber(HuberOptions options) {
   const double delta = options.delta;
   return detail::function_loss(
       "Huber", "huber_loss", detail::common_options(options),
-      detail::unmasked([delta](const Tensor& t, const Tensor& p) { return huber(t, p, delta); }));
+      detail::unmasked([delta](const Tensor& t, const Tensor& p) { return huber(t, p, delta); }),
+      // Keras writes no delta (and loses it on load); kerascpp writes one that
+      // is not the default, which Keras' from_config reads.
+      [delta](Config& c) {
+        if (delta != 1.0) c.set("delta", delta);
+      });
 }
 
 Loss LogCosh(LossOptions options) {
@@ -102,7 +108,11 @@ Loss CosineSimilarity(CosineSimilarityOptions options) {
                                detail::common_options(options),
                                detail::unmasked([axis](const Tensor& t, const Tensor& p) {
                                  return cosine_similarity(t, p, axis);
-                               }));
+                               }),
+                               // As Huber's delta: Keras writes no axis.
+                               [axis](Config& c) {
+                                 if (axis != -1) c.set("axis", axis);
+                               });
 }
 
 }  // namespace keras::losses

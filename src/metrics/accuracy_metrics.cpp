@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "keras/saving/object_registration.hpp"
 #include "losses/loss_utils.hpp"
 #include "metrics/metric_utils.hpp"
 
@@ -215,7 +216,8 @@ Metric BinaryAccuracy(BinaryAccuracyOptions o) {
   return detail::mean_metric("BinaryAccuracy", "binary_accuracy", o.name, "up",
                              detail::unmasked([threshold](const Tensor& t, const Tensor& p) {
                                return binary_accuracy(t, p, threshold);
-                             }));
+                             }),
+                             nullptr, [threshold](Config& c) { c.set("threshold", threshold); });
 }
 
 Metric CategoricalAccuracy(MetricOptions o) {
@@ -233,7 +235,8 @@ Metric TopKCategoricalAccuracy(TopKCategoricalAccuracyOptions o) {
   return detail::mean_metric("TopKCategoricalAccuracy", "top_k_categorical_accuracy", o.name, "up",
                              detail::unmasked([k](const Tensor& t, const Tensor& p) {
                                return top_k_categorical_accuracy(t, p, k);
-                             }));
+                             }),
+                             nullptr, [k](Config& c) { c.set("k", k); });
 }
 
 Metric SparseTopKCategoricalAccuracy(SparseTopKCategoricalAccuracyOptions o) {
@@ -241,7 +244,8 @@ Metric SparseTopKCategoricalAccuracy(SparseTopKCategoricalAccuracyOptions o) {
   return detail::mean_metric("SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy",
                              o.name, "up", detail::unmasked([k](const Tensor& t, const Tensor& p) {
                                return sparse_top_k_categorical_accuracy(t, p, k);
-                             }));
+                             }),
+                             nullptr, [k](Config& c) { c.set("k", k); });
 }
 
 }  // namespace keras::metrics

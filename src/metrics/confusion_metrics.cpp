@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "keras/saving/object_registration.hpp"
 #include "keras/utils.hpp"
 #include "losses/loss_utils.hpp"
 #include "metrics/metric_utils.hpp"
@@ -45,6 +46,24 @@ std::vector<double> checked_thresholds(const std::string& metric, std::vector<do
 }
 
 double divide_no_nan(double a, double b) { return b == 0.0 ? 0.0 : a / b; }
+
+// Keras writes the thresholds it was given (None: null); kerascpp keeps a
+// single threshold as a list of one, which Keras reads the same.
+void set_thresholds(Config& c, const std::vector<double>& thresholds) {
+  if (thresholds.empty()) {
+    c.set_null("thresholds");
+  } else {
+    c.set("thresholds", thresholds);
+  }
+}
+
+void set_optional(Config& c, const std::string& key, const std::optional<int>& value) {
+  if (value) {
+    c.set(key, *value);
+  } else {
+    c.set_null(key);
+  }
+}
 
 // The four counts at each threshold, updated as Keras'
 // update_confusion_matrix_variables does.
@@ -245,8 +264,14 @@ class ConfusionCountImpl : public MetricImpl {
   ConfusionCountImpl(const std::string& class_name, Count count, const ConfusionCountOptions& o)
       : MetricImpl(class_name, default_name(o.name, class_name)),
         count_(count),
+        thresholds_(o.thresholds),
         confusion_(class_name, checked_thresholds(class_name, o.thresholds, 0.5),
                    evenly_distributed(checked_thresholds(class_name, o.thresholds, 0.5))) {}
+
+  void get_config(Config& config) const override {
+    MetricImpl::get_config(config);
+    set_thresholds(config, thresholds_);
+  }
 
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight,
                     const Tensor&) override {
@@ -265,6 +290,7 @@ class ConfusionCountImpl : public MetricImpl {
 
  private:
   Count count_;
+  std::vector<double> thresholds_;
   Confusion confusion_;
 };
 
@@ -275,12 +301,21 @@ class PrecisionRecallImpl : public MetricImpl {
                       std::optional<int> class_id, const std::string& name)
       : MetricImpl(class_name, default_name(name, class_name)),
         precision_(precision),
+        thresholds_(thresholds),
+        top_k_(top_k),
+        class_id_(class_id),
         confusion_(class_name, parse(class_name, thresholds, top_k),
                    evenly_distributed(parse(class_name, thresholds, top_k)), top_k, class_id) {
     if (top_k && *top_k < 1) throw Error(class_name + ": top_k must be >= 1.");
   }
 
   std::string direction() const override { return "up"; }
+  void get_config(Config& config) const override {
+    MetricImpl::get_config(config);
+    set_thresholds(config, thresholds_);
+    set_optional(config, "top_k", top_k_);
+    set_optional(config, "class_id", class_id_);
+  }
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight,
                     const Tensor&) override {
     confusion_.update(y_true, y_pred, sample_weight);
@@ -303,6 +338,9 @@ class PrecisionRecallImpl : public MetricImpl {
   }
 
   bool precision_;
+  std::vector<double> thresholds_;
+  std::optional<int> top_k_;
+  std::optional<int> class_id_;
   Confusion confusion_;
 };
 
@@ -344,9 +382,29 @@ class AUCImpl : public MetricImpl {
         curve_(parse_curve(o.curve)),
         summation_(parse_summation(o.summation_method)),
         from_logits_(o.from_logits),
-        confusion_(make_confusion(o)) {}
+        confusion_(make_confusion(o)) {
+    int num_thresholds = 0;
+    bool evenly = false;
+    const std::vector<double> all = auc_thresholds(o, num_thresholds, evenly);
+    num_thresholds_ = num_thresholds;
+    // Keras writes the thresholds it was given (sorted), without the two ends.
+    if (!o.thresholds.empty()) interior_thresholds_.assign(all.begin() + 1, all.end() - 1);
+  }
 
   std::string direction() const override { return "up"; }
+  void get_config(Config& config) const override {
+    static const char* const kCurves[] = {"ROC", "PR", "PRGAIN"};
+    static const char* const kSummations[] = {"interpolation", "majoring", "minoring"};
+    MetricImpl::get_config(config);
+    config.set("num_thresholds", num_thresholds_);
+    config.set("curve", kCurves[static_cast<int>(curve_)]);
+    config.set("summation_method", kSummations[static_cast<int>(summation_)]);
+    config.set("multi_label", false);
+    config.set_null("num_labels");
+    config.set_null("label_weights");
+    config.set("from_logits", from_logits_);
+    if (!interior_thresholds_.empty()) config.set("thresholds", interior_thresholds_);
+  }
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight,
                     const Tensor&) override {
     confusion_.update(y_true, y_pred, sample_weight, from_logits_);
@@ -448,6 +506,8 @@ class AUCImpl : public MetricImpl {
   Summation summation_;
   bool from_logits_;
   Confusion confusion_;
+  int num_thresholds_ = 0;
+  std::vector<double> interior_thresholds_;
 };
 
 }  // namespace

@@ -137,10 +137,11 @@ Metric::Metric(const char* identifier) : Metric(std::string(identifier ? identif
 Metric::Metric(const std::string& identifier) {
   if (is_accuracy_shortcut(identifier)) {
     impl_ = std::make_shared<AccuracyShortcutImpl>(identifier);
-    return;
+  } else {
+    impl_ = get(identifier).ptr();
+    impl_->set_name(identifier);
   }
-  impl_ = get(identifier).ptr();
-  impl_->set_name(identifier);
+  impl_->set_identifier(identifier);
 }
 
 Metric resolve(const std::string& identifier, const Shape& y_true_shape,

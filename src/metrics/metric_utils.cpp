@@ -2,10 +2,11 @@
 // running mean of keras/src/metrics/reduction_metrics.py.
 #include "metrics/metric_utils.hpp"
 
-#include "losses/loss_utils.hpp"
-
 #include <algorithm>
 #include <array>
+
+#include "keras/saving/object_registration.hpp"
+#include "losses/loss_utils.hpp"
 
 namespace keras::metrics::detail {
 
@@ -189,13 +190,28 @@ namespace {
 class MeanMetricWrapperImpl : public MetricImpl {
  public:
   MeanMetricWrapperImpl(std::string class_name, std::string name, std::string direction,
-                        ValuesFunction fn, std::function<double(double)> transform)
+                        ValuesFunction fn, std::function<double(double)> transform,
+                        OwnConfig own_config)
       : MetricImpl(std::move(class_name), std::move(name)),
         direction_(std::move(direction)),
         fn_(std::move(fn)),
-        transform_(std::move(transform)) {}
+        transform_(std::move(transform)),
+        own_config_(std::move(own_config)) {}
 
   std::string direction() const override { return direction_; }
+
+  void get_config(Config& config) const override {
+    // Keras serializes a MeanMetricWrapper's function by its Python name; a
+    // C++ function has none.
+    if (class_name() == "MeanMetricWrapper") {
+      throw Error("Metric \"" + name() +
+                  "\" wraps a C++ function (MeanMetricWrapper), which has no Keras config; "
+                  "use a built-in metric class or name to save the model with its training "
+                  "setup.");
+    }
+    MetricImpl::get_config(config);
+    if (own_config_) own_config_(config);
+  }
 
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight,
                     const Tensor& mask) override {
@@ -224,6 +240,7 @@ class MeanMetricWrapperImpl : public MetricImpl {
   std::string direction_;
   ValuesFunction fn_;
   std::function<double(double)> transform_;
+  OwnConfig own_config_;
   MeanAccumulator mean_;
 };
 
@@ -231,10 +248,10 @@ class MeanMetricWrapperImpl : public MetricImpl {
 
 Metric mean_metric(std::string class_name, const std::string& default_name, const std::string& name,
                    std::string direction, ValuesFunction fn,
-                   std::function<double(double)> transform) {
+                   std::function<double(double)> transform, OwnConfig own_config) {
   return Metric(std::make_shared<MeanMetricWrapperImpl>(
       std::move(class_name), name.empty() ? default_name : name, std::move(direction),
-      std::move(fn), std::move(transform)));
+      std::move(fn), std::move(transform), std::move(own_config)));
 }
 
 Tensor scalar_result(double value) { return Tensor::scalar(value, DType::float32); }

@@ -66,9 +66,12 @@ inline ValuesFunction unmasked(std::function<Tensor(const Tensor&, const Tensor&
 
 // A MeanMetricWrapper: name empty means default_name; transform (optional)
 // maps the mean to the result (RootMeanSquaredError's sqrt).
+// own_config writes the class' own get_config fields (after name and dtype).
+using OwnConfig = std::function<void(Config& config)>;
 Metric mean_metric(std::string class_name, const std::string& default_name, const std::string& name,
                    std::string direction, ValuesFunction fn,
-                   std::function<double(double)> transform = nullptr);
+                   std::function<double(double)> transform = nullptr,
+                   OwnConfig own_config = nullptr);
 
 // A float32 scalar tensor.
 Tensor scalar_result(double value);

@@ -5,6 +5,7 @@
 
 #include "keras/losses/regression_losses.hpp"
 #include "keras/ops.hpp"
+#include "keras/saving/object_registration.hpp"
 #include "losses/loss_utils.hpp"
 #include "metrics/metric_utils.hpp"
 
@@ -98,7 +99,12 @@ Metric CosineSimilarity(CosineSimilarityOptions o) {
   return detail::mean_metric("CosineSimilarity", "cosine_similarity", o.name, "up",
                              detail::unmasked([axis](const Tensor& t, const Tensor& p) {
                                return ops::negative(losses::cosine_similarity(t, p, axis));
-                             }));
+                             }),
+                             // Keras writes no axis (and loses it on load);
+                             // Keras' from_config reads one.
+                             nullptr, [axis](Config& c) {
+                               if (axis != -1) c.set("axis", axis);
+                             });
 }
 
 Metric LogCoshError(MetricOptions o) {

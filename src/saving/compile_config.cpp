@@ -2,9 +2,12 @@
 // get_compile_config / compile_from_config; optimizers' get_config).
 #include "saving/compile_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "keras/error.hpp"
+#include "keras/losses.hpp"
+#include "keras/metrics.hpp"
 #include "keras/optimizers.hpp"
 #include "training/training_state.hpp"
 
@@ -16,33 +19,18 @@ json optional_json(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-// A loss given by name is written as that name (what Keras keeps of
-// compile(loss="mse")); kerascpp tells a name from an object by asking
-// whether the name makes the same loss again.
-json loss_json(const losses::Loss& loss) {
-  const std::string& name = loss.name();
-  try {
-    const losses::Loss again(name);
-    if (again.class_name() == loss.class_name() && again.reduction() == loss.reduction()) {
-      return name;
-    }
-  } catch (const Error&) {
+json learning_rate_json(const optimizers::OptimizerImpl& optimizer) {
+  const auto& schedule = optimizer.learning_rate().schedule();
+  if (!schedule) {
+    // Keras writes the learning-rate variable's float32 value.
+    return static_cast<double>(static_cast<float>(optimizer.current_learning_rate()));
   }
-  throw Error("model.save: the compiled loss " + loss.class_name() + " \"" + name +
-              "\" cannot be written to compile_config yet; compile with a loss name "
-              "(\"mse\", \"categorical_crossentropy\", ...) to save the model.");
-}
-
-json metric_json(const metrics::Metric& metric) {
-  const std::string& name = metric.name();
   try {
-    const metrics::Metric again(name);
-    if (again.class_name() == metric.class_name()) return name;
-  } catch (const Error&) {
+    return schedule_json(*schedule);
+  } catch (const Error& e) {
+    throw Error("model.save: the learning rate of the optimizer \"" + optimizer.name() +
+                "\" cannot be written to compile_config: " + e.what());
   }
-  throw Error("model.save: the compiled metric " + metric.class_name() + " \"" + name +
-              "\" cannot be written to compile_config yet; compile with a metric name "
-              "(\"accuracy\", \"mae\", ...) to save the model.");
 }
 
 json metrics_json(const MetricList& list) {
@@ -61,17 +49,10 @@ json metrics_json(const MetricList& list) {
 }  // namespace
 
 json optimizer_json(const optimizers::OptimizerImpl& optimizer) {
-  if (optimizer.learning_rate().is_schedule()) {
-    throw Error("model.save: the optimizer \"" + optimizer.name() + "\" uses the schedule " +
-                optimizer.learning_rate().schedule()->class_name() +
-                ", which cannot be written to compile_config yet.");
-  }
   const auto& common = optimizer.common();
   json config = json::object();
   config["name"] = optimizer.name();
-  // Keras writes the learning-rate variable's float32 value.
-  config["learning_rate"] =
-      static_cast<double>(static_cast<float>(optimizer.current_learning_rate()));
+  config["learning_rate"] = learning_rate_json(optimizer);
   config["weight_decay"] = optional_json(common.weight_decay);
   config["clipnorm"] = optional_json(common.clipnorm);
   config["global_clipnorm"] = optional_json(common.global_clipnorm);
@@ -192,10 +173,11 @@ template <class Options>
 Options common_options(const Fields& f) {
   Options o;
   if (const json* lr = f.find("learning_rate"); lr != nullptr && !lr->is_number()) {
-    throw Error(f.where("learning_rate") +
-                " holds a learning-rate schedule, which kerascpp cannot read from a file yet.");
+    // A learning-rate schedule, serialized as Keras does.
+    o.learning_rate = schedule_from_json(*lr, f.where("learning_rate"));
+  } else {
+    o.learning_rate = f.number("learning_rate", o.learning_rate.value());
   }
-  o.learning_rate = f.number("learning_rate", o.learning_rate.value());
   o.weight_decay = f.optional_number("weight_decay");
   o.clipnorm = f.optional_number("clipnorm");
   o.clipvalue = f.optional_number("clipvalue");
@@ -269,30 +251,6 @@ optimizers::Optimizer optimizer_from_fields(const std::string& class_name, const
               "Nadam and Lion.");
 }
 
-losses::Loss loss_from(const json& v, const std::string& path) {
-  if (!v.is_string()) {
-    throw Error(path + " is " + kind(v) +
-                "; kerascpp reads losses given by name (\"mse\", ...) only so far.");
-  }
-  try {
-    return losses::Loss(v.get<std::string>());
-  } catch (const Error& e) {
-    throw Error(path + ": " + e.what());
-  }
-}
-
-metrics::Metric metric_from(const json& v, const std::string& path) {
-  if (!v.is_string()) {
-    throw Error(path + " is " + kind(v) +
-                "; kerascpp reads metrics given by name (\"accuracy\", ...) only so far.");
-  }
-  try {
-    return metrics::Metric(v.get<std::string>());
-  } catch (const Error& e) {
-    throw Error(path + ": " + e.what());
-  }
-}
-
 std::string at(const std::string& path, std::size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
@@ -330,11 +288,11 @@ CompileOptions compile_options_from_config(const json& config, const std::string
     if (loss->is_array()) {
       std::vector<losses::Loss> list;
       for (std::size_t i = 0; i < loss->size(); ++i) {
-        list.push_back(loss_from((*loss)[i], at(f.where("loss"), i)));
+        list.push_back(loss_from_json((*loss)[i], at(f.where("loss"), i)));
       }
       options.loss = LossList(std::move(list));
     } else {
-      options.loss = loss_from(*loss, f.where("loss"));
+      options.loss = loss_from_json(*loss, f.where("loss"));
     }
   }
   if (const json* weights = f.find("loss_weights")) {
@@ -363,16 +321,18 @@ CompileOptions compile_options_from_config(const json& config, const std::string
         if (!entry.is_array()) throw Error(at(path, i) + " must be a list of metrics.");
         lists.emplace_back();
         for (std::size_t j = 0; j < entry.size(); ++j) {
-          lists.back().push_back(metric_from(entry[j], at(at(path, i), j)));
+          lists.back().push_back(metric_from_json(entry[j], at(at(path, i), j)));
         }
       } else {
-        lists[0].push_back(metric_from(entry, at(path, i)));
+        lists[0].push_back(metric_from_json(entry, at(path, i)));
       }
     }
     options.metrics =
         per_output ? MetricList::per_output(std::move(lists)) : MetricList(std::move(lists[0]));
   }
-  if (f.find("weighted_metrics") != nullptr) {
+  // An empty list of weighted metrics is no weighted metric.
+  if (const json* weighted = f.find("weighted_metrics");
+      weighted != nullptr && !weighted->empty()) {
     throw Error(f.where("weighted_metrics") +
                 " is set; kerascpp has no weighted metrics yet. Load with "
                 "{.compile = false} to use the model without its training setup.");
@@ -380,8 +340,101 @@ CompileOptions compile_options_from_config(const json& config, const std::string
   return options;
 }
 
+namespace {
+
+bool is_dict(const json& v) { return v.is_object() && !v.contains("class_name"); }
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "\"" : ", \"") + n + "\"";
+  return out;
+}
+
+// Keras' compile also takes loss, loss_weights and metrics as dicts keyed by
+// output name (compile_utils.py); kerascpp's compile takes lists in the
+// model's output order, which this makes of them:
+// - loss: the keys must be the output names;
+// - loss_weights: by name when loss is a dict; else in the order of the
+//   sorted keys, as Keras flattens a dict against a list of losses;
+// - metrics: keys among the output names, outputs without one get none (one
+//   output: every value of the dict applies to it).
+json with_output_lists(const json& config, const std::vector<std::string>& outputs,
+                       const std::string& context) {
+  if (!config.is_object()) return config;
+  json out = config;
+  const std::string where = context + ".";
+  const bool loss_dict = config.contains("loss") && is_dict(config.at("loss"));
+  auto check_keys = [&](const std::string& key, bool all) {
+    for (const auto& [name, value] : config.at(key).items()) {
+      if (std::find(outputs.begin(), outputs.end(), name) == outputs.end()) {
+        throw Error(where + key + " has the key \"" + name + "\", which is not an output of the " +
+                    "model; its outputs are " + joined(outputs) + ".");
+      }
+    }
+    if (!all) return;
+    for (const auto& name : outputs) {
+      if (!config.at(key).contains(name)) {
+        throw Error(where + key + " has no entry for the output \"" + name +
+                    "\"; kerascpp needs a loss for every output (outputs: " + joined(outputs) +
+                    ").");
+      }
+    }
+  };
+  if (loss_dict) {
+    check_keys("loss", true);
+    json list = json::array();
+    for (const auto& name : outputs) list.push_back(config.at("loss").at(name));
+    out["loss"] = std::move(list);
+  }
+  if (config.contains("loss_weights") && config.at("loss_weights").is_object()) {
+    const json& weights = config.at("loss_weights");
+    json list = json::array();
+    if (loss_dict) {
+      check_keys("loss_weights", true);
+      for (const auto& name : outputs) list.push_back(weights.at(name));
+    } else {
+      std::vector<std::string> keys;
+      for (const auto& [name, value] : weights.items()) keys.push_back(name);
+      std::sort(keys.begin(), keys.end());
+      for (const auto& name : keys) list.push_back(weights.at(name));
+    }
+    out["loss_weights"] = std::move(list);
+  }
+  if (config.contains("metrics") && is_dict(config.at("metrics"))) {
+    const json& metrics = config.at("metrics");
+    auto as_list = [](const json& v) { return v.is_array() ? v : json::array({v}); };
+    json lists = json::array();
+    if (outputs.size() == 1) {
+      json all = json::array();
+      std::vector<std::string> keys;
+      for (const auto& [name, value] : metrics.items()) keys.push_back(name);
+      std::sort(keys.begin(), keys.end());
+      for (const auto& name : keys) {
+        for (const json& m : as_list(metrics.at(name))) all.push_back(m);
+      }
+      out["metrics"] = std::move(all);
+    } else {
+      check_keys("metrics", false);
+      for (const auto& name : outputs) {
+        lists.push_back(metrics.contains(name) && !metrics.at(name).is_null()
+                            ? as_list(metrics.at(name))
+                            : json::array());
+      }
+      out["metrics"] = std::move(lists);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void compile_from_config(Model& model, const json& config, const std::string& context) {
-  const CompileOptions options = compile_options_from_config(config, context);
+  std::vector<std::string> outputs;
+  if (const auto* functional = detail::as_model(model.ptr().get()); functional->has_graph()) {
+    for (const auto& output : functional->graph().outputs) outputs.push_back(output.layer().name());
+  }
+  const CompileOptions options =
+      compile_options_from_config(with_output_lists(config, outputs, context), context);
   try {
     model.compile(options);
   } catch (const Error& e) {

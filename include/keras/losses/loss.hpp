@@ -13,6 +13,10 @@
 #include "keras/shape.hpp"
 #include "keras/tensor.hpp"
 
+namespace keras {
+class Config;  // keras/saving/object_registration.hpp
+}
+
 namespace keras::losses {
 
 // Keras' backend.epsilon(): the clip and guard value of the losses.
@@ -48,6 +52,15 @@ class LossImpl {
   const std::string& reduction() const { return reduction_; }
   const std::string& dtype() const { return dtype_; }
 
+  // Keras' get_config: name and reduction, then the class' own fields, in
+  // Keras' order (model.save writes it to compile_config). A loss of a C++
+  // function (LossFunctionWrapper) has none: keras::Error.
+  virtual void get_config(Config& config) const;
+  // The string compile(loss=...) was given ("mse"), empty for a loss object:
+  // compile_config keeps that string, as Keras keeps what compile was given.
+  const std::string& identifier() const { return identifier_; }
+  void set_identifier(std::string identifier) { identifier_ = std::move(identifier); }
+
   // Keras' Loss.call: the unreduced values, after LossFunctionWrapper's rank fix.
   virtual LossValues call(const Tensor& y_true, const Tensor& y_pred) const = 0;
   // Keras' Loss.__call__: call, mask (given & the loss' own) folded into the
@@ -60,6 +73,7 @@ class LossImpl {
   std::string name_;
   std::string reduction_;
   std::string dtype_;
+  std::string identifier_;
 };
 
 // A cheap handle to a loss, copyable. Loss("mse") resolves a string as
@@ -107,6 +121,14 @@ Loss LossFunctionWrapper(LossFunction fn, LossOptions options = {});
 Loss get(const std::string& identifier);
 // The names get() accepts.
 std::vector<std::string> names();
+
+// keras.losses.deserialize: the loss of class config.class_name() made from
+// the fields get_config writes (missing ones take Keras' defaults). Throws
+// keras::Error naming the class and the field, or listing the classes
+// kerascpp reads for an unknown class.
+Loss from_config(const Config& config);
+// The class names from_config reads, sorted.
+std::vector<std::string> config_class_names();
 
 // What compile(loss=identifier) makes of a string for these target and
 // prediction shapes: "crossentropy" / "ce" (any case) become

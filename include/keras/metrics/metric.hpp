@@ -12,6 +12,10 @@
 #include "keras/shape.hpp"
 #include "keras/tensor.hpp"
 
+namespace keras {
+class Config;  // keras/saving/object_registration.hpp
+}
+
 namespace keras::metrics {
 
 // The argument of the metrics that take only a name.
@@ -33,6 +37,14 @@ class MetricImpl {
   // Keras' metric._direction: "up" when larger is better (accuracy, AUC),
   // "down" for errors and crossentropies, "" when unknown.
   virtual std::string direction() const { return ""; }
+  // Keras' get_config: name and dtype ("float32"), then the class' own
+  // fields, in Keras' order (model.save writes it to compile_config). A
+  // metric of a C++ function (MeanMetricWrapper) has none: keras::Error.
+  virtual void get_config(Config& config) const;
+  // The string compile(metrics=[...]) was given ("acc"), empty for a metric
+  // object: compile_config keeps that string, as Keras does.
+  const std::string& identifier() const { return identifier_; }
+  void set_identifier(std::string identifier) { identifier_ = std::move(identifier); }
 
   // mask (optional, e.g. (batch, time) from Embedding(mask_zero=True)) is
   // folded into sample_weight as Keras folds y_pred's _keras_mask: masked
@@ -48,6 +60,7 @@ class MetricImpl {
  private:
   std::string class_name_;
   std::string name_;
+  std::string identifier_;
 };
 
 // A cheap handle to a metric, copyable (copies share the state).
@@ -93,6 +106,14 @@ class Metric {
 Metric get(const std::string& identifier);
 // The names get() accepts.
 std::vector<std::string> names();
+
+// keras.metrics.deserialize: the metric of class config.class_name() made
+// from the fields get_config writes (missing ones take Keras' defaults).
+// Throws keras::Error naming the class and the field, or listing the
+// classes kerascpp reads for an unknown class.
+Metric from_config(const Config& config);
+// The class names from_config reads, sorted.
+std::vector<std::string> config_class_names();
 
 // What compile(metrics=[identifier]) makes of a string for these target and
 // prediction shapes (None dimensions allowed): "accuracy" / "acc" become
