@@ -5,6 +5,7 @@
 #include "keras/layers/bidirectional.hpp"
 
 #include <cstddef>
+#include <utility>
 
 #include "keras/ops.hpp"
 #include "layers/layer_config.hpp"
@@ -126,10 +127,20 @@ class BidirectionalImpl : public LayerImpl {
     std::vector<Tensor> forward_inputs(inputs.begin(), first_backward);
     std::vector<Tensor> backward_inputs{inputs[0]};
     backward_inputs.insert(backward_inputs.end(), first_backward, inputs.end());
-    std::vector<Tensor> y =
-        forward_->apply(forward_inputs, inner_context(ctx, forward_inputs.size()));
-    std::vector<Tensor> y_rev =
-        backward_->apply(backward_inputs, inner_context(ctx, backward_inputs.size()));
+    const CallContext forward_ctx = inner_context(ctx, forward_inputs.size());
+    const CallContext backward_ctx = inner_context(ctx, backward_inputs.size());
+    // Both directions at once when the layers allow it (each on a thread of
+    // its own), else one after the other.
+    auto pair = apply_recurrent_pair(*forward_, forward_inputs, forward_ctx, *backward_,
+                                     backward_inputs, backward_ctx);
+    std::vector<Tensor> y, y_rev;
+    if (pair) {
+      y = std::move(pair->first);
+      y_rev = std::move(pair->second);
+    } else {
+      y = forward_->apply(forward_inputs, forward_ctx);
+      y_rev = backward_->apply(backward_inputs, backward_ctx);
+    }
     check_outputs(*forward_, y);
     check_outputs(*backward_, y_rev);
     // The backward layer emits its sequence in reading order (last step first).

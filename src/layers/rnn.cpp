@@ -260,6 +260,36 @@ class RecurrentLayerImpl final : public RNNImpl {
   bool call_has_mask_arg() const override { return true; }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override {
+    ops::RecurrentOptions opt;
+    const ops::RecurrentInputs in = op_inputs(inputs, ctx, opt);
+    return finish_call(ops::recurrent_sequence(in, opt));
+  }
+
+  // What apply() does before call(), then call()'s inputs for the fused op:
+  // for apply_recurrent_pair, which runs two layers' ops as one.
+  ops::RecurrentInputs prepare_pair_call(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                                         ops::RecurrentOptions& opt) {
+    prepare_call(inputs);
+    return op_inputs(inputs, ctx, opt);
+  }
+
+  // call()'s outputs from the op's: keeps a stateful layer's states, drops
+  // the states without return_state.
+  std::vector<Tensor> finish_call(std::vector<Tensor> out) {
+    if (config_.stateful) {
+      // Copies, as Keras assigns to its state variables: no gradient flows
+      // from one call into the next.
+      for (std::size_t i = 0; i < states_.size(); ++i) states_[i] = out[1 + i].clone();
+    }
+    if (!config_.return_state) out.resize(1);
+    return out;
+  }
+
+ private:
+  // The fused op's inputs and options for a call on inputs (draws the
+  // dropout masks while training).
+  ops::RecurrentInputs op_inputs(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                                 ops::RecurrentOptions& opt) {
     std::vector<Shape> shapes;
     for (const Tensor& t : inputs) shapes.push_back(t.shape());
     check_inputs(shapes);
@@ -272,7 +302,6 @@ class RecurrentLayerImpl final : public RNNImpl {
     if (cell_->bias().defined()) in.bias = like_input(cell_->bias().value(), x);
     if (!ctx.masks.empty() && ctx.masks[0]) in.mask = check_mask(*ctx.masks[0], x.shape());
     if (ctx.training) draw_dropout_masks(in);
-    ops::RecurrentOptions opt;
     opt.cell = kind_;
     opt.activation = config_.activation;
     opt.recurrent_activation = config_.recurrent_activation;
@@ -284,17 +313,9 @@ class RecurrentLayerImpl final : public RNNImpl {
     opt.masked_output = config_.unroll                 ? ops::MaskedOutput::previous_output
                         : config_.zero_output_for_mask ? ops::MaskedOutput::zeros
                                                        : ops::MaskedOutput::previous_state;
-    std::vector<Tensor> out = ops::recurrent_sequence(in, opt);
-    if (config_.stateful) {
-      // Copies, as Keras assigns to its state variables: no gradient flows
-      // from one call into the next.
-      for (std::size_t i = 0; i < states_.size(); ++i) states_[i] = out[1 + i].clone();
-    }
-    if (!config_.return_state) out.resize(1);
-    return out;
+    return in;
   }
 
- private:
   std::string state_names() const { return num_states() == 2 ? "[h, c]" : "[h]"; }
 
   // Keras' InputSpec(ndim=3) with a hint for the usual mistakes, then the
@@ -458,6 +479,31 @@ const RecurrentConfig& recurrent_config(const LayerImpl& layer) {
   const auto* impl = dynamic_cast<const RecurrentLayerImpl*>(&layer);
   if (impl == nullptr) throw Error(layer.describe() + " is not a SimpleRNN, LSTM or GRU layer.");
   return impl->config();
+}
+
+std::optional<std::pair<std::vector<Tensor>, std::vector<Tensor>>> apply_recurrent_pair(
+    RNNImpl& first, const std::vector<Tensor>& first_inputs, const CallContext& first_ctx,
+    RNNImpl& second, const std::vector<Tensor>& second_inputs, const CallContext& second_ctx) {
+  auto* a = dynamic_cast<RecurrentLayerImpl*>(&first);
+  auto* b = dynamic_cast<RecurrentLayerImpl*>(&second);
+  // apply() would add activity losses after the call; leave those to it.
+  if (a == nullptr || b == nullptr || a->activity_regularizer() || b->activity_regularizer()) {
+    return std::nullopt;
+  }
+  // In the order two apply() calls would do it (dropout masks are drawn here).
+  ops::RecurrentOptions a_opt, b_opt;
+  const ops::RecurrentInputs a_in = a->prepare_pair_call(first_inputs, first_ctx, a_opt);
+  const ops::RecurrentInputs b_in = b->prepare_pair_call(second_inputs, second_ctx, b_opt);
+  std::vector<Tensor> out;
+  if (a_in.sequences.id() == b_in.sequences.id()) {
+    out = ops::recurrent_sequence_pair(a_in, a_opt, b_in, b_opt);
+  } else {  // each layer cast its sequences to a dtype of its own
+    out = ops::recurrent_sequence(a_in, a_opt);
+    for (const Tensor& t : ops::recurrent_sequence(b_in, b_opt)) out.push_back(t);
+  }
+  const auto split = out.begin() + 1 + a->num_states();
+  return std::make_pair(a->finish_call(std::vector<Tensor>(out.begin(), split)),
+                        b->finish_call(std::vector<Tensor>(split, out.end())));
 }
 
 }  // namespace keras::layers

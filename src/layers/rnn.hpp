@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "keras/layer.hpp"
@@ -87,6 +88,17 @@ RecurrentConfig recurrent_config_from(const LayerConfig& config);
 // The config of a layer make_recurrent_layer made (for tests and wrappers);
 // throws keras::Error for any other layer.
 const RecurrentConfig& recurrent_config(const LayerImpl& layer);
+
+// Bidirectional's two layers, each applied to its inputs with its context
+// (the same sequences, their own initial states): when both are layers
+// make_recurrent_layer made (without activity regularizers), builds them if
+// need be and runs both directions as one ops::recurrent_sequence_pair, each
+// on a thread of its own, returning what first.apply(...) and
+// second.apply(...) would. Otherwise returns nullopt, having done nothing:
+// the caller then applies each layer.
+std::optional<std::pair<std::vector<Tensor>, std::vector<Tensor>>> apply_recurrent_pair(
+    RNNImpl& first, const std::vector<Tensor>& first_inputs, const CallContext& first_ctx,
+    RNNImpl& second, const std::vector<Tensor>& second_inputs, const CallContext& second_ctx);
 
 // Writes a SimpleRNN, LSTM or GRU config as Keras' get_config does: one flat
 // object, the RNN base fields then the cell's (rnn_config.cpp).

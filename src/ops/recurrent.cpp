@@ -3,6 +3,9 @@
 // records it (see ops/recurrent.hpp).
 #include "ops/recurrent.hpp"
 
+#include <algorithm>
+
+#include "backend/cpu/parallel.hpp"
 #include "ops/activation_functions.hpp"
 #include "ops/op_utils.hpp"
 
@@ -34,6 +37,7 @@ cpu::SpanActivation<T> spans_of(A a) {
   s.backward = [a](const T* dy, const T* x, const T* y, T* dx, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) dx[i] = a.backward(dy[i], x[i], y[i]);
   };
+  s.uses_input = A::uses_input;
   return s;
 }
 
@@ -181,13 +185,13 @@ cpu::RecurrentConstants<T> constants_of(const Call& c) {
 
 // The tape's buffers, kept alive by the backward function.
 struct TapeTensors {
-  Tensor pre, gates, h_prev, c_prev, rec_h;
+  Tensor pre, gates, h_prev, c_prev, rec_h, c_act;
 
   template <class T>
   cpu::RecurrentTape<T> view() const {
-    return {const_cast<T*>(data_or_null<T>(pre)), const_cast<T*>(data_or_null<T>(gates)),
+    return {const_cast<T*>(data_or_null<T>(pre)),    const_cast<T*>(data_or_null<T>(gates)),
             const_cast<T*>(data_or_null<T>(h_prev)), const_cast<T*>(data_or_null<T>(c_prev)),
-            const_cast<T*>(data_or_null<T>(rec_h))};
+            const_cast<T*>(data_or_null<T>(rec_h)),  const_cast<T*>(data_or_null<T>(c_act))};
   }
 };
 
@@ -197,50 +201,30 @@ TapeTensors make_tape(const cpu::RecurrentSpec& s, DType dtype) {
   t.pre = Tensor::empty(Shape{s.batch, s.time, gu}, dtype);
   t.gates = Tensor::empty(Shape{s.batch, s.time, gu}, dtype);
   t.h_prev = Tensor::empty(Shape{s.batch, s.time, s.units}, dtype);
-  if (s.cell == RecurrentCell::lstm)
+  if (s.cell == RecurrentCell::lstm) {
     t.c_prev = Tensor::empty(Shape{s.batch, s.time, s.units}, dtype);
+    t.c_act = Tensor::empty(Shape{s.batch, s.time, s.units}, dtype);
+  }
   if (s.separate_recurrent()) t.rec_h = Tensor::empty(Shape{s.batch, s.time, s.units}, dtype);
   return t;
 }
 
-Grads backward(const Call& c, const TapeTensors& tape, const Grads& g, const Needs& needs) {
-  // Recorded inputs: x, h0, [c0], kernel, recurrent_kernel, bias.
-  const bool lstm = c.spec.cell == RecurrentCell::lstm;
-  const std::size_t i_kernel = lstm ? 3 : 2;
-  Grads out(i_kernel + 3);
-  auto need = [&](std::size_t i) { return i < needs.size() && needs[i]; };
-  const DType dtype = c.x.dtype();
-  if (need(0)) out[0] = Tensor::empty(c.x.shape(), dtype);
-  if (need(1)) out[1] = Tensor::empty(c.h0.shape(), dtype);
-  if (lstm && need(2)) out[2] = Tensor::empty(c.c0.shape(), dtype);
-  if (need(i_kernel)) out[i_kernel] = Tensor::empty(c.kernel.shape(), dtype);
-  if (need(i_kernel + 1)) out[i_kernel + 1] = Tensor::empty(c.recurrent_kernel.shape(), dtype);
-  if (c.bias.defined() && need(i_kernel + 2))
-    out[i_kernel + 2] = Tensor::empty(c.bias.shape(), dtype);
-  visit_float(dtype, kOp, [&]<class T>() {
-    cpu::RecurrentGradients<T> grads;
-    auto ptr = [](Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
-    grads.dx = ptr(out[0]);
-    grads.dh0 = ptr(out[1]);
-    if (lstm) grads.dc0 = ptr(out[2]);
-    grads.dkernel = ptr(out[i_kernel]);
-    grads.drecurrent_kernel = ptr(out[i_kernel + 1]);
-    grads.dbias = ptr(out[i_kernel + 2]);
-    const cpu::RecurrentTape<T> t = tape.view<T>();
-    cpu::recurrent_backward<T>(c.spec, weights_of<T>(c), constants_of<T>(c), c.x.data<T>(), t,
-                               g[0].data<T>(), g[1].data<T>(), lstm ? g[2].data<T>() : nullptr,
-                               grads);
-  });
-  return out;
+// The recorded inputs of one call, in order: x, h0, [c0], kernel,
+// recurrent_kernel, bias. A pair of calls records x once, then the other
+// inputs of each call.
+std::size_t recorded_count(const Call& c) { return c.spec.cell == RecurrentCell::lstm ? 6 : 5; }
+
+void add_recorded_inputs(const Call& c, bool with_x, autodiff::TensorList& inputs) {
+  if (with_x) inputs.push_back(c.x);
+  inputs.push_back(c.h0);
+  if (c.spec.cell == RecurrentCell::lstm) inputs.push_back(c.c0);
+  inputs.push_back(c.kernel);
+  inputs.push_back(c.recurrent_kernel);
+  inputs.push_back(c.bias);
 }
 
-}  // namespace
-
-bool is_recurrent_activation(const std::string& name) {
-  return act::visit_elementwise(name, [](auto) {});
-}
-
-std::vector<Tensor> recurrent_sequence(const RecurrentInputs& in, const RecurrentOptions& opt) {
+// Checks one call's tensors and gathers what its kernels need.
+Call make_call(const RecurrentInputs& in, const RecurrentOptions& opt) {
   const Sizes s = check(in, opt);
   Call c;
   c.spec = make_spec(s, in, opt);
@@ -256,33 +240,174 @@ std::vector<Tensor> recurrent_sequence(const RecurrentInputs& in, const Recurren
   c.recurrent_dropout = in.recurrent_dropout;
   c.activation = opt.activation;
   c.recurrent_activation = opt.recurrent_activation;
+  return c;
+}
 
+// One call's outputs and, while recording, its tape: allocated before the
+// kernel runs, so the kernels of two calls can run on two threads.
+struct Run {
+  Call c;
+  Tensor y, h, cell_state;
+  TapeTensors tape;
+  bool recording = false;
+
+  void add_outputs(std::vector<Tensor>& out) const {
+    out.push_back(y);
+    out.push_back(h);
+    if (cell_state.defined()) out.push_back(cell_state);
+  }
+};
+
+Run make_run(Call c, bool recording) {
+  Run r;
+  const cpu::RecurrentSpec& s = c.spec;
   const DType dtype = c.x.dtype();
-  const Shape y_shape =
-      opt.return_sequences ? Shape{s.batch, s.time, s.units} : Shape{s.batch, s.units};
-  Tensor y = Tensor::empty(y_shape, dtype);
-  Tensor h = Tensor::empty(Shape{s.batch, s.units}, dtype);
-  Tensor cell_state = s.states == 2 ? Tensor::empty(Shape{s.batch, s.units}, dtype) : Tensor();
-  const bool recording = autodiff::is_recording();
-  const TapeTensors tape = recording ? make_tape(c.spec, dtype) : TapeTensors{};
-  visit_float(dtype, kOp, [&]<class T>() {
-    const cpu::RecurrentTape<T> t = tape.view<T>();
+  r.y = Tensor::empty(
+      s.return_sequences ? Shape{s.batch, s.time, s.units} : Shape{s.batch, s.units}, dtype);
+  r.h = Tensor::empty(Shape{s.batch, s.units}, dtype);
+  if (s.states() == 2) r.cell_state = Tensor::empty(Shape{s.batch, s.units}, dtype);
+  r.recording = recording;
+  if (recording) r.tape = make_tape(s, dtype);
+  r.c = std::move(c);
+  return r;
+}
+
+// The forward kernel over one call; allocates no tensors.
+void run_forward(Run& r) {
+  const Call& c = r.c;
+  visit_float(c.x.dtype(), kOp, [&]<class T>() {
+    const cpu::RecurrentTape<T> t = r.tape.view<T>();
     cpu::recurrent_forward<T>(c.spec, weights_of<T>(c), constants_of<T>(c), c.x.data<T>(),
-                              c.h0.data<T>(), data_or_null<T>(c.c0), y.data<T>(), h.data<T>(),
-                              cell_state.defined() ? cell_state.data<T>() : nullptr,
-                              recording ? &t : nullptr);
+                              c.h0.data<T>(), data_or_null<T>(c.c0), r.y.data<T>(), r.h.data<T>(),
+                              r.cell_state.defined() ? r.cell_state.data<T>() : nullptr,
+                              r.recording ? &t : nullptr);
   });
-  std::vector<Tensor> outputs{y, h};
-  if (cell_state.defined()) outputs.push_back(cell_state);
-  if (recording) {
-    autodiff::TensorList inputs{c.x, c.h0};
-    if (c.c0.defined()) inputs.push_back(c.c0);
-    inputs.push_back(c.kernel);
-    inputs.push_back(c.recurrent_kernel);
-    inputs.push_back(c.bias);
-    autodiff::record(inputs, autodiff::TensorList(outputs.begin(), outputs.end()), [c, tape](const Grads& g, const Needs& needs) {
-      return backward(c, tape, g, needs);
+}
+
+// About how many multiply-adds one call's kernel does: whether a pair of
+// calls is worth a second thread.
+std::int64_t work_of(const cpu::RecurrentSpec& s) {
+  return s.batch * s.time * (s.input_dim + s.units) * s.gates() * s.units;
+}
+
+// The gradient tensors one call's backward fills, laid out as its recorded
+// inputs; needs[first + i] tells whether recorded input i needs one (x at
+// i = 0 always reads needs[0], shared by a pair).
+Grads allocate_gradients(const Call& c, const Needs& needs, std::size_t first) {
+  const bool lstm = c.spec.cell == RecurrentCell::lstm;
+  const std::size_t i_kernel = lstm ? 3 : 2;
+  Grads out(i_kernel + 3);
+  auto need = [&](std::size_t i) {
+    const std::size_t at = i == 0 ? 0 : first + i;
+    return at < needs.size() && needs[at];
+  };
+  const DType dtype = c.x.dtype();
+  if (need(0)) out[0] = Tensor::empty(c.x.shape(), dtype);
+  if (need(1)) out[1] = Tensor::empty(c.h0.shape(), dtype);
+  if (lstm && need(2)) out[2] = Tensor::empty(c.c0.shape(), dtype);
+  if (need(i_kernel)) out[i_kernel] = Tensor::empty(c.kernel.shape(), dtype);
+  if (need(i_kernel + 1)) out[i_kernel + 1] = Tensor::empty(c.recurrent_kernel.shape(), dtype);
+  if (c.bias.defined() && need(i_kernel + 2))
+    out[i_kernel + 2] = Tensor::empty(c.bias.shape(), dtype);
+  return out;
+}
+
+// The backward kernel over one call: g points at the gradients of its
+// outputs (y, h[, c]); fills the tensors allocate_gradients made.
+void run_backward(const Call& c, const TapeTensors& tape, const Tensor* g, Grads& out) {
+  const bool lstm = c.spec.cell == RecurrentCell::lstm;
+  const std::size_t i_kernel = lstm ? 3 : 2;
+  visit_float(c.x.dtype(), kOp, [&]<class T>() {
+    cpu::RecurrentGradients<T> grads;
+    auto ptr = [](Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
+    grads.dx = ptr(out[0]);
+    grads.dh0 = ptr(out[1]);
+    if (lstm) grads.dc0 = ptr(out[2]);
+    grads.dkernel = ptr(out[i_kernel]);
+    grads.drecurrent_kernel = ptr(out[i_kernel + 1]);
+    grads.dbias = ptr(out[i_kernel + 2]);
+    const cpu::RecurrentTape<T> t = tape.view<T>();
+    cpu::recurrent_backward<T>(c.spec, weights_of<T>(c), constants_of<T>(c), c.x.data<T>(), t,
+                               g[0].data<T>(), g[1].data<T>(), lstm ? g[2].data<T>() : nullptr,
+                               grads);
+  });
+}
+
+// a += b, element by element (the two directions' gradients of their shared sequences).
+void add_into(Tensor& a, const Tensor& b) {
+  visit_float(a.dtype(), kOp, [&]<class T>() {
+    T* x = a.data<T>();
+    const T* y = b.data<T>();
+    cpu::parallel_for(a.shape().num_elements(), 1, [&](std::int64_t i0, std::int64_t i1) {
+      for (std::int64_t i = i0; i < i1; ++i) x[i] += y[i];
     });
+  });
+}
+
+}  // namespace
+
+bool is_recurrent_activation(const std::string& name) {
+  return act::visit_elementwise(name, [](auto) {});
+}
+
+std::vector<Tensor> recurrent_sequence(const RecurrentInputs& in, const RecurrentOptions& opt) {
+  Run r = make_run(make_call(in, opt), autodiff::is_recording());
+  run_forward(r);
+  std::vector<Tensor> outputs;
+  outputs.reserve(3);
+  r.add_outputs(outputs);
+  if (r.recording) {
+    autodiff::TensorList inputs;
+    add_recorded_inputs(r.c, true, inputs);
+    autodiff::record(
+        inputs, autodiff::TensorList(outputs.begin(), outputs.end()),
+        [c = std::move(r.c), tape = std::move(r.tape)](const Grads& g, const Needs& needs) {
+          Grads out = allocate_gradients(c, needs, 0);
+          run_backward(c, tape, g.data(), out);
+          return out;
+        });
+  }
+  return outputs;
+}
+
+std::vector<Tensor> recurrent_sequence_pair(const RecurrentInputs& first_inputs,
+                                            const RecurrentOptions& first_options,
+                                            const RecurrentInputs& second_inputs,
+                                            const RecurrentOptions& second_options) {
+  const bool recording = autodiff::is_recording();
+  Run a = make_run(make_call(first_inputs, first_options), recording);
+  Run b = make_run(make_call(second_inputs, second_options), recording);
+  if (a.c.x.id() != b.c.x.id()) {
+    fail("the two calls of a pair must read the same sequences tensor; got two tensors (shapes " +
+         shape_text(a.c.x) + " and " + shape_text(b.c.x) + "). Call recurrent_sequence on each.");
+  }
+  cpu::parallel_pair(
+      std::min(work_of(a.c.spec), work_of(b.c.spec)), [&] { run_forward(a); },
+      [&] { run_forward(b); });
+  std::vector<Tensor> outputs;
+  outputs.reserve(6);
+  a.add_outputs(outputs);
+  const std::size_t first_count = outputs.size();
+  b.add_outputs(outputs);
+  if (recording) {
+    autodiff::TensorList inputs;
+    add_recorded_inputs(a.c, true, inputs);
+    add_recorded_inputs(b.c, false, inputs);
+    autodiff::record(inputs, autodiff::TensorList(outputs.begin(), outputs.end()),
+                     [ca = std::move(a.c), ta = std::move(a.tape), cb = std::move(b.c),
+                      tb = std::move(b.tape), first_count](const Grads& g, const Needs& needs) {
+                       // Call b's recorded inputs follow a's, less the shared x.
+                       const std::size_t b_first = recorded_count(ca) - 1;
+                       Grads da = allocate_gradients(ca, needs, 0);
+                       Grads db = allocate_gradients(cb, needs, b_first);
+                       cpu::parallel_pair(
+                           std::min(work_of(ca.spec), work_of(cb.spec)),
+                           [&] { run_backward(ca, ta, g.data(), da); },
+                           [&] { run_backward(cb, tb, g.data() + first_count, db); });
+                       if (da[0].defined()) add_into(da[0], db[0]);
+                       for (std::size_t i = 1; i < db.size(); ++i) da.push_back(db[i]);
+                       return da;
+                     });
   }
   return outputs;
 }

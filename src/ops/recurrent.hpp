@@ -45,6 +45,19 @@ struct RecurrentInputs {
 std::vector<Tensor> recurrent_sequence(const RecurrentInputs& inputs,
                                        const RecurrentOptions& options);
 
+// Two recurrent_sequence calls on the same sequences tensor (the two
+// directions of a Bidirectional), computed at the same time: with two
+// threads each call's kernels run on a thread of their own, forward and
+// backward, instead of splitting every small per-step GEMM between the
+// threads. Returns the first call's outputs, then the second's, with the
+// same values as two recurrent_sequence calls; recorded as one op whose
+// gradient for the sequences is the sum of both calls'. Throws keras::Error
+// when either call is invalid or the sequences are two different tensors.
+std::vector<Tensor> recurrent_sequence_pair(const RecurrentInputs& first_inputs,
+                                            const RecurrentOptions& first_options,
+                                            const RecurrentInputs& second_inputs,
+                                            const RecurrentOptions& second_options);
+
 // The same through the plain reference kernel (not recorded): what the
 // tests compare recurrent_sequence with.
 std::vector<Tensor> reference_recurrent_sequence(const RecurrentInputs& inputs,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <exception>
 
 namespace keras::backend::cpu {
 
@@ -32,6 +33,37 @@ void parallel_for(std::int64_t n, std::int64_t cost, Body&& body) {
     const std::int64_t begin = n * t / parts;
     const std::int64_t end = n * (t + 1) / parts;
     if (begin < end) body(begin, end);
+  }
+}
+
+// Runs first() and second(), two independent tasks of about `work` units
+// each, at the same time on two threads when there are two and the work pays
+// for waking one; else one after the other on the calling thread. Inside
+// the pair omp_in_parallel() is true, so each task's parallel_for and BLAS
+// calls stay on its own thread: for tasks made of many small GEMMs (the two
+// directions of a bidirectional RNN) this beats splitting every GEMM. An
+// exception thrown by either task is rethrown here, after both finished.
+template <class First, class Second>
+void parallel_pair(std::int64_t work, First&& first, Second&& second) {
+  if (max_threads() < 2 || work < kParallelWork || omp_in_parallel()) {
+    first();
+    second();
+    return;
+  }
+  std::exception_ptr errors[2];
+#pragma omp parallel num_threads(2)
+  {
+    const int task = omp_get_thread_num();
+    try {
+      // With a team of one (the runtime may give fewer threads) that thread does both.
+      if (task == 0) first();
+      if (task == 1 || omp_get_num_threads() == 1) second();
+    } catch (...) {
+      errors[task] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
   }
 }
 

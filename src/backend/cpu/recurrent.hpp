@@ -36,6 +36,9 @@ template <class T>
 struct SpanActivation {
   std::function<void(const T* x, T* y, std::int64_t n)> forward;
   std::function<void(const T* dy, const T* x, const T* y, T* dx, std::int64_t n)> backward;
+  // Whether backward reads x; when false it may be given any pointer for x
+  // (tanh and sigmoid need y alone).
+  bool uses_input = true;
 };
 
 struct RecurrentSpec {
@@ -85,6 +88,7 @@ struct RecurrentTape {
   T* h_prev = nullptr;  // (B, T, U): h before the step at each time
   T* c_prev = nullptr;  // (B, T, U): LSTM's c before the step
   T* rec_h = nullptr;   // (B, T, U): GRU reset_after: h . R_h + recurrent bias_h
+  T* c_act = nullptr;   // (B, T, U): LSTM's act(c) after the step, which h = o * act(c) used
 };
 
 // y: (B, T, U) with return_sequences, else (B, U). h_out, c_out: (B, U).

@@ -8,6 +8,7 @@
 
 #include "backend/cpu/recurrent.hpp"
 #include "backend/cpu/recurrent_common.hpp"
+#include "backend/cpu/recurrent_gemm.hpp"
 
 namespace keras::backend::cpu {
 
@@ -27,8 +28,11 @@ class BackwardPass {
         drec_(L.spec.separate_recurrent() ? L.B * L.steps * L.GU : 0),
         dh_(2 * L.B * L.U),
         dc_(L.spec.cell == RecurrentCell::lstm ? 2 * L.B * L.U : 0),
-        work_(2 * L.B * L.U),
-        product_(L.spec.recurrent_dropout_count > 0 ? L.B * L.U : 0) {}
+        work_(L.B * L.U),
+        product_(L.spec.recurrent_dropout_count > 0 ? L.B * L.U : 0),
+        packed_(L.w.recurrent_kernel, L.GU, packed_gates() * L.U, packed_gates() > 0 ? L.U : 0,
+                true),
+        packed_h_(L.w.recurrent_kernel + 2 * L.U, L.GU, reset_before() ? L.U : 0, L.U, true) {}
 
   // Walks the steps backwards; leaves the initial states' gradients in
   // dh_cur() / dc_cur().
@@ -108,6 +112,22 @@ class BackwardPass {
   void add_recurrent_gradient(const Rows<T>& da, std::int64_t gate0, std::int64_t n) {
     const T* R = L.w.recurrent_kernel;
     T* dh_prev = prev(dh_);
+    if (gate0 == 0 && n == packed_gates()) {
+      if (L.spec.recurrent_dropout_count == 0) {
+        packed_.multiply(L.B, da.data, da.ld, T(1), dh_prev, L.U);
+        return;
+      }
+      // One dropout mask: the product, then times the mask.
+      T* p = product_.get();
+      packed_.multiply(L.B, da.data, da.ld, T(0), p, L.U);
+      for (std::int64_t b = 0; b < L.B; ++b) {
+        const T* m = L.recurrent_mask(0, b);
+        const T* pr = p + b * L.U;
+        T* d = dh_prev + b * L.U;
+        for (std::int64_t u = 0; u < L.U; ++u) d[u] += pr[u] * m[u];
+      }
+      return;
+    }
     if (L.spec.recurrent_dropout_count == 0) {
       gemm(false, true, L.B, L.U, n * L.U, T(1), da.data + gate0 * L.U, da.ld, R + gate0 * L.U,
            L.GU, T(1), dh_prev, L.U);
@@ -128,6 +148,14 @@ class BackwardPass {
         for (std::int64_t u = 0; u < L.U; ++u) d[u] += pr[u] * m[u];
       }
     }
+  }
+
+  bool reset_before() const { return L.spec.cell == RecurrentCell::gru && !L.spec.reset_after; }
+  // As ForwardPass::packed_gates: the gates [0, n) whose transposed
+  // recurrent kernel one packed product covers (0: none).
+  std::int64_t packed_gates() const {
+    if (L.spec.recurrent_dropout_count > 1) return 0;
+    return reset_before() ? 2 : L.G;
   }
 
   Rows<T> dpre_rows(std::int64_t t) const { return L.slice(dpre_.get(), t, L.GU); }
@@ -154,6 +182,7 @@ class BackwardPass {
     const Rows<const T> a = tape_rows(tape_.pre, t, L.GU);
     const Rows<const T> gates = tape_rows(tape_.gates, t, L.GU);
     const Rows<const T> c_prev = tape_rows(tape_.c_prev, t, U);
+    const Rows<const T> c_act = tape_rows(tape_.c_act, t, U);
     for_rows(L.B, L.GU * 8, [&](std::int64_t b) {
       if (pass_masked(b, t, da)) return;
       const T* g = gates.row(b);
@@ -161,22 +190,37 @@ class BackwardPass {
       const T* dh = cur(dh_) + b * U;
       const T* dc = cur(dc_) + b * U;
       T* d = da.row(b);
-      T* c = work_.get() + b * U;           // c' recomputed, then dc' in full
-      T* tc = work_.get() + (L.B + b) * U;  // act(c')
-      for (std::int64_t u = 0; u < U; ++u) c[u] = g[U + u] * cp[u] + g[u] * g[2 * U + u];
-      act_.forward(c, tc, U);
-      for (std::int64_t u = 0; u < U; ++u) {
-        d[3 * U + u] = dh[u] * tc[u];         // do
-        d[2 * U + u] = dh[u] * g[3 * U + u];  // d act(c')
+      const T* tc = c_act.row(b);  // act(c'), kept by the forward pass
+      // c' itself only for an activation whose derivative reads its input.
+      T* c = work_.get() + b * U;
+      if (act_.uses_input) {
+        for (std::int64_t u = 0; u < U; ++u) c[u] = g[U + u] * cp[u] + g[u] * g[2 * U + u];
       }
-      act_.backward(d + 2 * U, c, tc, d + 2 * U, U);
+      // The gates' gradients and inputs apart. The loops write rows the
+      // compiler cannot prove disjoint from the ones they read (for an
+      // unknown U), so without `omp simd` they would stay scalar.
+      T* d_i = d;
+      T* d_f = d + U;
+      T* d_g = d + 2 * U;
+      T* d_o = d + 3 * U;
       T* dc_prev = prev(dc_) + b * U;
+      const T* g_i = g;
+      const T* g_f = g + U;
+      const T* g_g = g + 2 * U;
+      const T* g_o = g + 3 * U;
+#pragma omp simd
       for (std::int64_t u = 0; u < U; ++u) {
-        const T total = d[2 * U + u] + dc[u];
-        d[u] = total * g[2 * U + u];  // di
-        d[U + u] = total * cp[u];     // df
-        d[2 * U + u] = total * g[u];  // d candidate
-        dc_prev[u] = total * g[U + u];
+        d_o[u] = dh[u] * tc[u];   // do
+        d_g[u] = dh[u] * g_o[u];  // d act(c')
+      }
+      act_.backward(d_g, c, tc, d_g, U);
+#pragma omp simd
+      for (std::int64_t u = 0; u < U; ++u) {
+        const T total = d_g[u] + dc[u];
+        d_i[u] = total * g_g[u];  // di
+        d_f[u] = total * cp[u];   // df
+        d_g[u] = total * g_i[u];  // d candidate
+        dc_prev[u] = total * g_f[u];
       }
       rec_act_.backward(d, a.row(b), g, d, 2 * U);
       act_.backward(d + 2 * U, a.row(b) + 2 * U, g + 2 * U, d + 2 * U, U);
@@ -201,6 +245,7 @@ class BackwardPass {
       const T* dh = cur(dh_) + b * U;
       T* d = da.row(b);
       T* dp = prev(dh_) + b * U;
+#pragma omp simd  // d's gate blocks do not overlap (see lstm_step)
       for (std::int64_t u = 0; u < U; ++u) {
         d[u] = dh[u] * (hp[u] - g[2 * U + u]);  // dz
         d[2 * U + u] = dh[u] * (T(1) - g[u]);   // d hh
@@ -237,8 +282,7 @@ class BackwardPass {
     });
     // dq = d(x_h + q.R_h) . R_h^T, q = r * h_d.
     T* dq = work_.get();
-    gemm(false, true, L.B, U, U, T(1), da.data + 2 * U, da.ld, L.w.recurrent_kernel + 2 * U, L.GU,
-         T(0), dq, U);
+    packed_h_.multiply(L.B, da.data + 2 * U, da.ld, T(0), dq, U);
     for_rows(L.B, 2 * U * 8, [&](std::int64_t b) {
       if (!L.unmasked(b, t)) return;  // passed through above
       const T* g = gates.row(b);
@@ -248,6 +292,7 @@ class BackwardPass {
       const T* dh = cur(dh_) + b * U;
       T* d = da.row(b);
       T* dp = prev(dh_) + b * U;
+#pragma omp simd  // d's gate blocks do not overlap (see lstm_step)
       for (std::int64_t u = 0; u < U; ++u) {
         const T mh = m != nullptr ? m[u] : T(1);
         d[U + u] = dqr[u] * hp[u] * mh;  // dr
@@ -262,6 +307,9 @@ class BackwardPass {
   SpanActivation<T> act_, rec_act_;
   const RecurrentTape<T>& tape_;
   Scratch<T> dpre_, drec_, dh_, dc_, work_, product_;
+  // R^T packed for the step products: gates [0, packed_gates()), and a GRU
+  // without reset_after's candidate columns.
+  StepMatrix<T> packed_, packed_h_;
   bool flip_ = false;
 };
 

@@ -7,6 +7,7 @@
 
 #include "backend/cpu/recurrent.hpp"
 #include "backend/cpu/recurrent_common.hpp"
+#include "backend/cpu/recurrent_gemm.hpp"
 
 namespace keras::backend::cpu {
 
@@ -15,28 +16,31 @@ namespace {
 using namespace recurrent_detail;
 
 // pre (B*T, G*U) = x_d . kernel + input bias, one GEMM per input operand
-// (one, or one per gate under per-gate input dropout).
+// (one, or one per gate under per-gate input dropout). The GEMMs add to pre
+// filled with the bias: one pass over pre instead of BLAS zeroing it and a
+// second pass adding the bias.
 template <class T>
 void project_inputs(const Layout<T>& L, const T* x, T* pre) {
   const std::int64_t rows = L.B * L.steps;
-  if (L.spec.input_dropout_count == 0) {
-    gemm(false, false, rows, L.GU, L.I, T(1), x, L.I, L.w.kernel, L.GU, T(0), pre, L.GU);
-  } else {
-    Scratch<T> xd(rows * L.I);
-    const std::int64_t groups = L.input_groups();
-    const std::int64_t width = groups == 1 ? L.GU : L.U;
-    for (std::int64_t g = 0; g < groups; ++g) {
-      masked_inputs(L, x, g, xd.get());
-      gemm(false, false, rows, width, L.I, T(1), xd.get(), L.I, L.w.kernel + g * L.U, L.GU, T(0),
-           pre + g * L.U, L.GU);
-    }
-  }
-  if (L.w.bias == nullptr) return;
   const T* bias = L.w.bias;  // GRU reset_after: row 0, the input bias
-  for_rows(rows, L.GU, [&](std::int64_t r) {
-    T* p = pre + r * L.GU;
-    for (std::int64_t j = 0; j < L.GU; ++j) p[j] += bias[j];
-  });
+  const T beta = bias != nullptr ? T(1) : T(0);
+  if (bias != nullptr) {
+    for_rows(rows, L.GU, [&](std::int64_t r) {
+      std::memcpy(pre + r * L.GU, bias, static_cast<std::size_t>(L.GU) * sizeof(T));
+    });
+  }
+  if (L.spec.input_dropout_count == 0) {
+    gemm(false, false, rows, L.GU, L.I, T(1), x, L.I, L.w.kernel, L.GU, beta, pre, L.GU);
+    return;
+  }
+  Scratch<T> xd(rows * L.I);
+  const std::int64_t groups = L.input_groups();
+  const std::int64_t width = groups == 1 ? L.GU : L.U;
+  for (std::int64_t g = 0; g < groups; ++g) {
+    masked_inputs(L, x, g, xd.get());
+    gemm(false, false, rows, width, L.I, T(1), xd.get(), L.I, L.w.kernel + g * L.U, L.GU, beta,
+         pre + g * L.U, L.GU);
+  }
 }
 
 template <class T>
@@ -56,7 +60,10 @@ class ForwardPass {
         states_scratch_(tape != nullptr ? 0 : 2 * L.spec.states() * L.B * L.U),
         rec_(L.spec.cell == RecurrentCell::gru ? L.B * L.GU : 0),
         work_(L.B * L.U),
-        hd_(L.spec.recurrent_dropout_count > 0 ? L.B * L.U : 0) {
+        hd_(L.spec.recurrent_dropout_count > 0 ? L.B * L.U : 0),
+        packed_(L.w.recurrent_kernel, L.GU, packed_gates() > 0 ? L.U : 0, packed_gates() * L.U,
+                false),
+        packed_h_(L.w.recurrent_kernel + 2 * L.U, L.GU, reset_before() ? L.U : 0, L.U, false) {
     pre_ = tape != nullptr ? tape->pre : pre_scratch_.get();
     project_inputs(L, x, pre_);
     h_prev_ = {h0, L.U};
@@ -96,6 +103,29 @@ class ForwardPass {
   }
 
  private:
+  bool reset_before() const { return L.spec.cell == RecurrentCell::gru && !L.spec.reset_after; }
+  // How many gates, from the first, one packed product covers (0: none,
+  // under per-gate recurrent dropout): all, but a GRU without reset_after
+  // multiplies its candidate's columns by r * h separately.
+  std::int64_t packed_gates() const {
+    if (L.spec.recurrent_dropout_count > 1) return 0;
+    return reset_before() ? 2 : L.G;
+  }
+
+  // out (+)= h_d . R[:, gates [0, n)] (see recurrent_product), through the
+  // packed kernel when it covers those gates.
+  void product(Rows<const T> h, std::int64_t n, T beta, T* out, std::int64_t ld_out) {
+    if (n != packed_gates()) {
+      recurrent_product(L, h, 0, n, beta, out, ld_out, hd_.get());
+      return;
+    }
+    if (L.spec.recurrent_dropout_count == 1) {
+      masked_copy(L, h, 0, hd_.get());
+      h = {hd_.get(), L.U};
+    }
+    packed_.multiply(L.B, h.data, h.ld, beta, out, ld_out);
+  }
+
   Rows<const T> store_initial(T* base, std::int64_t t0, const T* state) {
     const Rows<T> slot = L.slice(base, t0, L.U);
     for (std::int64_t b = 0; b < L.B; ++b) {
@@ -133,7 +163,7 @@ class ForwardPass {
 
   void simple_rnn_step(std::int64_t s, std::int64_t t, const Rows<T>& pre, const Rows<T>& gates,
                        const Rows<T>& h_new) {
-    recurrent_product(L, h_prev_, 0, 1, T(1), pre.data, pre.ld, hd_.get());
+    product(h_prev_, 1, T(1), pre.data, pre.ld);
     for_rows(L.B, L.U * 8, [&](std::int64_t b) {
       act_.forward(pre.row(b), h_new.row(b), L.U);
       if (tape_ != nullptr) {
@@ -146,8 +176,10 @@ class ForwardPass {
   // z = x.K + h.R + b = [i f c o]; c' = f c + i act(z_c); h' = o act(c').
   void lstm_step(std::int64_t s, std::int64_t t, const Rows<T>& pre, const Rows<T>& gates,
                  const Rows<T>& h_new, const Rows<T>& c_new) {
-    recurrent_product(L, h_prev_, 0, 4, T(1), pre.data, pre.ld, hd_.get());
+    product(h_prev_, 4, T(1), pre.data, pre.ld);
     const std::int64_t U = L.U;
+    // act(c') goes on the tape for the backward pass, else to scratch.
+    const Rows<T> c_act = tape_ != nullptr ? L.slice(tape_->c_act, t, U) : Rows<T>{work_.get(), U};
     for_rows(L.B, L.GU * 8, [&](std::int64_t b) {
       const T* a = pre.row(b);
       T* g = gates.row(b);
@@ -157,7 +189,7 @@ class ForwardPass {
       const T* cp = c_prev_.row(b);
       T* c = c_new.row(b);
       for (std::int64_t u = 0; u < U; ++u) c[u] = g[U + u] * cp[u] + g[u] * g[2 * U + u];
-      T* tc = work_.get() + b * U;
+      T* tc = c_act.row(b);
       act_.forward(c, tc, U);
       T* h = h_new.row(b);
       for (std::int64_t u = 0; u < U; ++u) h[u] = g[3 * U + u] * tc[u];
@@ -171,7 +203,7 @@ class ForwardPass {
                             const Rows<T>& gates, const Rows<T>& h_new) {
     const std::int64_t U = L.U, GU = L.GU;
     T* rec = rec_.get();
-    recurrent_product(L, h_prev_, 0, 3, T(0), rec, GU, hd_.get());
+    product(h_prev_, 3, T(0), rec, GU);
     const T* rec_bias = L.w.bias != nullptr ? L.w.bias + GU : nullptr;
     const Rows<T> rec_h_tape = tape_ != nullptr ? L.slice(tape_->rec_h, t, U) : Rows<T>{};
     for_rows(L.B, GU * 8, [&](std::int64_t b) {
@@ -199,7 +231,7 @@ class ForwardPass {
   void gru_step_reset_before(std::int64_t s, std::int64_t t, const Rows<T>& pre,
                              const Rows<T>& gates, const Rows<T>& h_new) {
     const std::int64_t U = L.U;
-    recurrent_product(L, h_prev_, 0, 2, T(1), pre.data, pre.ld, hd_.get());
+    product(h_prev_, 2, T(1), pre.data, pre.ld);
     T* q = work_.get();  // r * h (with gate h's recurrent dropout), (B, U)
     for_rows(L.B, 2 * U * 8, [&](std::int64_t b) {
       const T* a = pre.row(b);
@@ -214,8 +246,7 @@ class ForwardPass {
         for (std::int64_t u = 0; u < U; ++u) qr[u] = g[U + u] * hp[u];
       }
     });
-    gemm(false, false, L.B, U, U, T(1), q, U, L.w.recurrent_kernel + 2 * U, L.GU, T(1),
-         pre.data + 2 * U, pre.ld);
+    packed_h_.multiply(L.B, q, U, T(1), pre.data + 2 * U, pre.ld);
     for_rows(L.B, U * 8, [&](std::int64_t b) {
       const T* a = pre.row(b);
       T* g = gates.row(b);
@@ -234,6 +265,9 @@ class ForwardPass {
   T* c_out_;
   const RecurrentTape<T>* tape_;
   Scratch<T> pre_scratch_, gates_scratch_, states_scratch_, rec_, work_, hd_;
+  // The recurrent kernel packed for the step products: gates [0,
+  // packed_gates()), and a GRU without reset_after's candidate columns.
+  StepMatrix<T> packed_, packed_h_;
   T* pre_ = nullptr;
   Rows<const T> h_prev_, c_prev_;
 };
