@@ -95,13 +95,22 @@ Tensor parse_idx(const std::string& bytes, const std::string& source) {
   if (bytes.size() < header) throw Error(where + "the header is truncated.");
   std::vector<std::int64_t> dims;
   std::uint64_t count = 1;
+  // The product of the non-zero dimensions must fit too, even when another
+  // dimension is 0 (an empty array), so that code computing partial products
+  // of the shape (Shape::num_elements) never overflows.
+  std::int64_t nonzero_product = 1;
   for (int i = 0; i < rank; ++i) {
     const std::uint32_t d = big_endian_u32(bytes, 4 + 4 * i);
     dims.push_back(d);
-    if (d != 0 && count > std::numeric_limits<std::uint64_t>::max() / d) {
+    if (d != 0 && __builtin_mul_overflow(nonzero_product, std::int64_t{d}, &nonzero_product)) {
       throw Error(where + "the dimensions overflow.");
     }
     count *= d;
+  }
+  // count * element_size may overflow too (2^31 x 2^31 int32s would wrap to 0
+  // bytes and match an empty payload).
+  if (count > std::numeric_limits<std::uint64_t>::max() / element_size) {
+    throw Error(where + "the dimensions overflow.");
   }
   const std::uint64_t data_bytes = count * element_size;
   if (bytes.size() - header != data_bytes) {

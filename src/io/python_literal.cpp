@@ -161,7 +161,9 @@ class Parser {
       if (!value.integer_overflows) acc = acc * 10 - digit;
     }
     if (!negative && acc == INT64_MIN) value.integer_overflows = true;
-    value.integer = negative ? acc : -acc;
+    // An overflowing value is never used (callers check integer_overflows), and
+    // negating INT64_MIN would itself overflow.
+    value.integer = value.integer_overflows ? 0 : negative ? acc : -acc;
     value.text = std::string(text_.substr(start, pos_ - start));
     // Python 2 numpy wrote long integers as "3L".
     if (pos_ < text_.size() && (text_[pos_] == 'L' || text_[pos_] == 'l')) ++pos_;

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "keras/error.hpp"
+#include "saving/h5_precheck.hpp"
 
 namespace keras::saving {
 namespace {
@@ -99,6 +100,7 @@ H5File H5File::open(const std::string& path, std::string context) {
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0) throw Error(context + ": cannot open the file (does it exist?).");
   if (is_hdf5 == 0) throw Error(context + ": the file is not an HDF5 file.");
+  check_hdf5_file(path, context);  // damage HDF5 itself does not survive
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw Error(context + ": cannot open the HDF5 file.");
   return H5File(id, std::move(context));
@@ -122,6 +124,7 @@ H5File H5File::open_image(const std::string& bytes, std::string context) {
   if (bytes.size() < 8 || bytes.compare(0, 8, kSignature, 8) != 0) {
     throw Error(context + ": the data is not an HDF5 file (no HDF5 signature at its start).");
   }
+  check_hdf5_bytes(bytes, context);  // damage HDF5 itself does not survive
   Owned access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   if (!access.ok() || H5Pset_fapl_core(access.get(), 1 << 20, 0) < 0 ||
       H5Pset_file_image(access.get(), const_cast<char*>(bytes.data()), bytes.size()) < 0) {
@@ -258,6 +261,13 @@ H5File::DatasetInfo H5File::dataset_info(const std::string& path) const {
     case H5T_FLOAT: info.type_class = TypeClass::floating; break;
     case H5T_INTEGER: info.type_class = TypeClass::integer; break;
     default: info.type_class = TypeClass::other; break;
+  }
+  // HDF5 1.10.8 accepts a number type of any size (a damaged file may claim
+  // gigabytes per element) and sizes its conversion buffers from it.
+  const std::size_t element_size = H5Tget_size(type.get());
+  if (info.type_class != TypeClass::other && (element_size == 0 || element_size > 8)) {
+    fail(path + " holds numbers of " + std::to_string(element_size) +
+         " bytes each; a weight's numbers take 1 to 8 bytes (damaged file?).");
   }
   return info;
 }

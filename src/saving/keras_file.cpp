@@ -62,7 +62,7 @@ json parse_member(const saving::KerasArchive& archive, const std::string& member
   json value;
   try {
     value = json::parse(archive.member(member));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw Error(context + ": member " + quoted(member) + " is not valid JSON: " + e.what());
   }
   if (!value.is_object()) {

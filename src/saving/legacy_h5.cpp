@@ -83,7 +83,7 @@ json read_json_attribute(const H5File& file, const std::string& name, const std:
   json value;
   try {
     value = json::parse(text[0]);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw Error(where + " is not valid JSON: " + e.what());
   }
   if (!value.is_object()) throw Error(where + " must hold a JSON object.");

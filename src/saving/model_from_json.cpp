@@ -458,7 +458,7 @@ Model model_from_json(const std::string& text) {
   json object;
   try {
     object = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw Error(std::string("model_from_json: the text is not valid JSON: ") + e.what());
   }
   return saving::model_from_config(object);
