@@ -5,6 +5,7 @@
 // of every other file. Every failure is a keras::Error whose message starts
 // with `context` (e.g. `load_weights("w.weights.h5")`).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@ class H5File {
  public:
   // Creates (truncates) a file for writing.
   static H5File create(const std::string& path, std::string context);
+  // Creates a file beside path, lets write fill it, closes it and renames it
+  // over path: a save that fails at any point leaves an existing file intact
+  // and no temporary behind.
+  static void write_atomically(const std::string& path, const std::string& context,
+                               const std::function<void(H5File&)>& write);
   // Opens an existing file read-only; throws if it is missing or not HDF5.
   static H5File open(const std::string& path, std::string context);
   // A file that lives in memory only (the model.weights.h5 member of a

@@ -230,12 +230,6 @@ std::string strip_prefix(std::string what, const std::string& prefix) {
 
 // ---- writing ----
 
-// A file beside the target, so the final rename stays on one file system.
-std::string temporary_path(const std::string& path) {
-  static std::atomic<int> counter{0};
-  return path + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-}
-
 // Keras' save_attributes_to_hdf5_group: a list of names, split into name0,
 // name1, ... (null-padded fixed-length chunks) when its numpy array of byte
 // strings would pass the object header limit.
@@ -345,9 +339,7 @@ void save_legacy_h5(const detail::FunctionalImpl& model, const std::string& path
   } catch (const Error& e) {
     throw Error(context + ": " + strip_prefix(e.what(), "model.save: "));
   }
-  const std::string tmp = temporary_path(path);
-  try {
-    H5File file = H5File::create(tmp, context);
+  H5File::write_atomically(path, context, [&](H5File& file) {
     try {
       write_file(file, model, config, training);
     } catch (const Error& e) {
@@ -355,17 +347,7 @@ void save_legacy_h5(const detail::FunctionalImpl& model, const std::string& path
       if (what.rfind(context, 0) == 0) throw;
       throw Error(context + ": " + what);
     }
-    file.close();
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error(context + ": cannot replace the file: " + ec.message() + ".");
-  }
+  });
 }
 
 Model load_legacy_h5(const std::string& path, const LoadModelOptions& options,

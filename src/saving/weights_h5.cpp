@@ -95,12 +95,6 @@ std::optional<VarsGroup> optimizer_group(const detail::FunctionalImpl& model) {
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-// A file beside the target, so the final rename stays on one file system.
-std::string temporary_path(const std::string& path) {
-  static std::atomic<int> counter{0};
-  return path + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-}
-
 void write_groups(saving::H5File& file, const std::vector<VarsGroup>& groups) {
   file.create_group("/layers");
   for (const VarsGroup& g : groups) {
@@ -196,21 +190,9 @@ void Model::save_weights(const std::string& path) const {
     throw Error("save_weights: the filename must end in `.weights.h5`. Received: filepath=" + path);
   }
   const std::string context = "save_weights(" + quoted(path) + ")";
-  const std::string tmp = temporary_path(path);
-  try {
-    saving::H5File file = saving::H5File::create(tmp, context);
+  saving::H5File::write_atomically(path, context, [&](saving::H5File& file) {
     saving::write_model_weights(file, functional());
-    file.close();
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error(context + ": cannot replace the file: " + ec.message() + ".");
-  }
+  });
 }
 
 void Model::load_weights(const std::string& path) const {
