@@ -8,6 +8,7 @@
 #include <numeric>
 #include <random>
 
+#include "backend/cpu/denormals.hpp"
 #include "keras/callbacks.hpp"
 #include "keras/gradient_tape.hpp"
 #include "keras/model.hpp"
@@ -255,6 +256,9 @@ std::vector<double> ordered_results(const TrainingState& state) {
 
 void Model::train_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
                        const Tensor& sample_weight) const {
+  // Keras' backends compute with subnormals flushed; see denormals.hpp.
+  backend::cpu::FlushDenormalsOnWorkers workers_flush;
+  backend::cpu::FlushDenormals flush;
   TrainingState& state = training_state();
   detail::FunctionalImpl& model = functional();
   TrainingState::StepScratch& step = state.step;
@@ -281,6 +285,8 @@ void Model::train_step(const std::vector<Tensor>& x, const std::vector<Tensor>& 
 
 void Model::test_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
                       const Tensor& sample_weight) const {
+  backend::cpu::FlushDenormalsOnWorkers workers_flush;
+  backend::cpu::FlushDenormals flush;
   TrainingState& state = training_state();
   detail::FunctionalImpl& model = functional();
   const std::vector<Tensor> inputs = model.standardize_inputs(x);
@@ -325,6 +331,8 @@ History Model::fit(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
                    const FitOptions& o) const {
   TrainingState& state = training_state();
   check_arity(*this, x, y, "fit");
+  // Switched once for the whole fit rather than at every step.
+  backend::cpu::FlushDenormalsOnWorkers workers_flush;
   if (o.batch_size <= 0) throw Error("fit: batch_size must be positive.");
   state.step.gathered = false;
   const std::int64_t n = training::num_samples({x, y, {o.sample_weight}},
@@ -439,6 +447,7 @@ std::vector<double> Model::evaluate(const std::vector<Tensor>& x, const std::vec
                                     const EvaluateOptions& o) const {
   TrainingState& state = training_state();
   check_arity(*this, x, y, "evaluate");
+  backend::cpu::FlushDenormalsOnWorkers workers_flush;
   if (o.batch_size <= 0) throw Error("evaluate: batch_size must be positive.");
   const std::int64_t n = training::num_samples({x, y, {o.sample_weight}},
                                                {"x", "y", "sample_weight"});
