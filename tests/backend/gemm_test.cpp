@@ -1,10 +1,12 @@
 // The BLAS-backed gemm against the plain reference_gemm.
 #include <gtest/gtest.h>
 
+
 #include <random>
 #include <vector>
 
 #include "backend/cpu/gemm.hpp"
+#include "backend/cpu/parallel.hpp"
 
 namespace {
 
@@ -57,6 +59,12 @@ const std::vector<GemmCase> kCases = {
     {false, false, 1, 600, 200, 1.0, 0.0}, {true, false, 1, 128, 600, 0.5, 1.0},
     // ... with an odd number of rows (its rows go two at a time), and one row.
     {false, false, 1, 192, 33, 1.0, 0.0},  {true, false, 1, 64, 1, 1.0, 0.0},
+    // Several rows: scaled, accumulated, transposed.
+    {false, true, 33, 65, 40, 2.0, 0.5},   {true, true, 17, 9, 130, -1.0, 0.25},
+    // Short inner dimension, split by rows over the threads (a weight
+    // gradient), with rows that do not divide evenly.
+    {true, false, 300, 128, 128, 1.0, 0.0}, {false, false, 520, 70, 120, 1.0, 0.5},
+    {false, true, 259, 130, 128, 0.5, 0.0},
 };
 
 TEST(Gemm, FloatMatchesReference) {
@@ -74,6 +82,27 @@ TEST(Gemm, BetaZeroIgnoresNaNsInTheOutput) {
     std::vector<float> c(static_cast<std::size_t>(m * 2), std::nanf(""));
     cpu::gemm(false, false, m, 2, 3, 1.0f, a.data(), 3, b.data(), 2, 0.0f, c.data(), 2);
     for (float v : c) EXPECT_EQ(v, 3.0f);
+  }
+}
+
+TEST(Gemm, TwoThreadsMultiplyAtOnce) {
+  // The two directions of a bidirectional RNN run their products on two
+  // threads at the same time (parallel_pair); a product that would be split
+  // by rows stays whole on its thread there.
+  const auto a = random_values<float>(300 * 128, 5), b1 = random_values<float>(128 * 80, 6),
+             b2 = random_values<float>(128 * 80, 7);
+  std::vector<float> c1(300 * 80), c2(300 * 80), r1(300 * 80), r2(300 * 80);
+  const auto product = [&](const std::vector<float>& b, std::vector<float>& c) {
+    cpu::gemm(true, false, 300, 80, 128, 1.0f, a.data(), 300, b.data(), 80, 0.0f, c.data(), 80);
+  };
+  cpu::parallel_pair(std::int64_t{1} << 20, [&] { product(b1, c1); }, [&] { product(b2, c2); });
+  cpu::reference_gemm<float>(true, false, 300, 80, 128, 1.0f, a.data(), 300, b1.data(), 80, 0.0f,
+                             r1.data(), 80);
+  cpu::reference_gemm<float>(true, false, 300, 80, 128, 1.0f, a.data(), 300, b2.data(), 80, 0.0f,
+                             r2.data(), 80);
+  for (std::size_t i = 0; i < r1.size(); ++i) {
+    ASSERT_NEAR(c1[i], r1[i], 1e-4) << i;
+    ASSERT_NEAR(c2[i], r2[i], 1e-4) << i;
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cblas.h>
 #include <dlfcn.h>
+#include <omp.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -102,6 +103,39 @@ void row_times_matrix(std::int64_t n, std::int64_t k, float alpha, const float* 
   }
 }
 
+// OpenBLAS spreads a product with a short inner dimension badly over two
+// threads: the weight gradients x^T dy of a batch of 128 (784x512x128) ran at
+// 220 GFLOP/s, against 292 when each thread multiplies its own rows of C
+// single-threaded (OpenBLAS' OpenMP build stays on one thread inside a
+// parallel region). So those products are split by rows here.
+bool split_by_rows(std::int64_t m, std::int64_t n, std::int64_t k) {
+  return k <= 256 && m >= 256 && m * n * k >= (std::int64_t{1} << 22) && !omp_in_parallel() &&
+         omp_get_max_threads() >= 2;
+}
+
+template <class T, class Gemm>
+void gemm_rows_per_thread(Gemm blas_gemm, bool trans_a, bool trans_b, std::int64_t m,
+                          std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda,
+                          const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+  // Block edges on multiples of 16 rows keep OpenBLAS' kernels on full tiles.
+  constexpr std::int64_t kAlign = 16;
+#pragma omp parallel
+  {
+    const std::int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
+    const auto edge = [&](std::int64_t i) {
+      return i == parts ? m : std::min(m, (m * i / parts + kAlign - 1) / kAlign * kAlign);
+    };
+    const std::int64_t begin = edge(t), end = edge(t + 1);
+    if (begin < end) {
+      blas_gemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+                trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(end - begin),
+                static_cast<blasint>(n), static_cast<blasint>(k), alpha,
+                trans_a ? a + begin : a + begin * lda, static_cast<blasint>(lda), b,
+                static_cast<blasint>(ldb), beta, c + begin * ldc, static_cast<blasint>(ldc));
+    }
+  }
+}
+
 template <class T, class Gemm, class Gemv>
 void gemm_impl(Gemm blas_gemm, Gemv blas_gemv, bool trans_a, bool trans_b, std::int64_t m,
                std::int64_t n, std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b,
@@ -137,6 +171,10 @@ void gemm_impl(Gemm blas_gemm, Gemv blas_gemv, bool trans_a, bool trans_b, std::
       blas_gemv(CblasRowMajor, CblasTrans, static_cast<blasint>(k), static_cast<blasint>(n),
                 alpha, b, static_cast<blasint>(ldb), a, static_cast<blasint>(incx), beta, c, 1);
     }
+    return;
+  }
+  if (split_by_rows(m, n, k)) {
+    gemm_rows_per_thread(blas_gemm, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
   blas_gemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
