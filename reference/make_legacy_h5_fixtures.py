@@ -100,6 +100,11 @@ MLP = """model = keras.Sequential([
     layers.Dense(8, activation="tanh"),
     layers.Dense(3, activation="softmax"),
 ])"""
+MLP_LOGITS = """model = keras.Sequential([
+    keras.Input((4,)),
+    layers.Dense(8, activation="tanh"),
+    layers.Dense(3),
+])"""
 MLP_FUNCTIONAL = """inp = keras.Input((5,))
 h = layers.Dense(6, activation="relu")(inp)
 h = layers.Dropout(0.5)(h)
@@ -138,6 +143,14 @@ CASES_KERAS2 = {
                    'loss="mse")', continue_training=True),
     "k2_batchnorm": dict(code=BATCHNORM, compile='dict(optimizer="sgd", loss="mse")',
                          continue_training=True),
+    # Loss and metric objects with options: tf_keras writes the loss as
+    # {"reduction": "auto", "fn": ..., "from_logits": true, ...}, which
+    # Keras 3.15 cannot compile; kerascpp reads it as the Keras 3 object.
+    "k2_logits_loss": dict(
+        code=MLP_LOGITS,
+        compile='dict(optimizer="adam", loss=keras.losses.CategoricalCrossentropy('
+        'from_logits=True, label_smoothing=0.1), '
+        'metrics=[keras.metrics.CategoricalAccuracy(name="acc")])', continue_training=True),
     "k2_dense_input_shape": dict(
         code='model = keras.Sequential([layers.Dense(4, input_shape=(3,)), layers.Dense(2)])'),
 }
@@ -367,8 +380,12 @@ def record_summaries():
 
 def main():
     if KERAS2:
+        only = os.environ.get("ONLY_CASE")  # regenerate one case: ONLY_CASE=k2_x ... --keras2
         for name, case in CASES_KERAS2.items():
-            write_case(name, case)
+            if only is None or name == only:
+                write_case(name, case)
+        if only is not None:
+            return
         no_input_layer_case()
         return
     shutil.rmtree(OUT_DIR, ignore_errors=True)

@@ -21,8 +21,9 @@
 //   - a Functional's NotEqual / Any operation (an Embedding's mask) without
 //     its "module", as Keras 3 writes it and then cannot read;
 //   - training_config: Keras 2's optimizer configs ("Custom>Adam", "lr",
-//     "decay": 0, jit_compile, is_legacy_optimizer), loss objects and the
-//     MeanMetricWrapper metric objects, which Keras 3 cannot deserialize.
+//     "decay": 0, jit_compile, is_legacy_optimizer), loss objects (with
+//     "fn" and reduction "auto"; options such as from_logits are kept) and
+//     the MeanMetricWrapper metric objects, which Keras 3 cannot deserialize.
 #include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -222,25 +223,37 @@ bool known_metric(const std::string& name) {
   }
 }
 
-// A loss object may only be read by name when its options are the defaults.
-json translate_loss(const json& value, const std::string& path) {
+// A loss object with its default options is read by name, as Keras 3 reads
+// it; one with options (tf.keras' SparseCategoricalCrossentropy(from_logits=
+// True)) becomes the Keras 3 object: Keras 2 writes the loss function as
+// "fn" and the default reduction as "auto", which Keras 3's losses do not
+// take (Keras 3.15 itself fails there: "unexpected keyword argument 'fn'").
+json translate_loss(const json& value) {
   if (!value.is_object()) return value;
-  if (value.contains("config") && value.at("config").is_object()) {
-    for (const auto& [key, option] : value.at("config").items()) {
-      const bool harmless =
-          key == "name" || key == "fn" || key == "dtype" ||
-          (key == "reduction" && (option == "auto" || option == "sum_over_batch_size")) ||
-          (key == "from_logits" && option == false) ||
-          (key == "label_smoothing" && option.is_number() && option.get<double>() == 0.0) ||
-          (key == "axis" && option == -1) || (key == "ignore_class" && option.is_null());
-      if (!harmless) {
-        throw Error(path + ".config." + key + " is " + option.dump() +
-                    "; kerascpp reads losses given by name only. Load with {.compile = false} "
-                    "and compile again.");
-      }
-    }
+  if (!value.contains("config") || !value.at("config").is_object()) {
+    return object_as_name(value, known_loss);
   }
-  return object_as_name(value, known_loss);
+  json config = json::object();
+  bool defaults = true;
+  for (const auto& [key, option] : value.at("config").items()) {
+    if (key == "fn") continue;
+    if (key == "reduction" && option == "auto") {
+      config[key] = "sum_over_batch_size";
+      continue;
+    }
+    defaults = defaults &&
+               (key == "name" || key == "dtype" ||
+                (key == "reduction" && option == "sum_over_batch_size") ||
+                (key == "from_logits" && option == false) ||
+                (key == "label_smoothing" && option.is_number() && option.get<double>() == 0.0) ||
+                (key == "axis" && option == -1) || (key == "ignore_class" && option.is_null()));
+    config[key] = option;
+  }
+  if (defaults) return object_as_name(value, known_loss);
+  return {{"module", "keras.losses"},
+          {"class_name", class_of(value)},
+          {"config", std::move(config)},
+          {"registered_name", nullptr}};
 }
 
 json translate_metrics(const json& value, std::size_t num_outputs) {
@@ -332,11 +345,11 @@ json compile_config_from_training_config(const json& config, std::size_t num_out
       if (value.is_array()) {
         json list = json::array();
         for (std::size_t i = 0; i < value.size(); ++i) {
-          list.push_back(translate_loss(value[i], context + ".loss[" + std::to_string(i) + "]"));
+          list.push_back(translate_loss(value[i]));
         }
         out[key] = std::move(list);
       } else {
-        out[key] = translate_loss(value, context + ".loss");
+        out[key] = translate_loss(value);
       }
     } else if (key == "metrics" || key == "weighted_metrics") {
       json metrics = translate_metrics(value, num_outputs);
