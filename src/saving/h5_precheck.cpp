@@ -6,128 +6,218 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <cstring>
+#include <string>
+#include <unordered_set>
+#include <vector>
 
-#include "keras/error.hpp"
+#include "saving/h5_check_btree.hpp"
+#include "saving/h5_check_dataset.hpp"
+#include "saving/h5_check_format.hpp"
+#include "saving/h5_check_heaps.hpp"
+#include "saving/h5_check_messages.hpp"
+#include "saving/h5_check_object_header.hpp"
+#include "saving/h5_check_superblock.hpp"
+#include "saving/h5_check_types.hpp"
 
 namespace keras::saving {
 
 namespace {
 
-constexpr std::string_view kSignature{"\x89HDF\r\n\x1a\n", 8};
-// The free-list end marker of a local heap (H5HL_FREE_NULL).
-constexpr std::uint64_t kFreeListEnd = 1;
+using namespace h5check;
 
-std::uint64_t little_endian(std::string_view bytes, std::size_t at, int width) {
-  std::uint64_t v = 0;
-  for (int i = width - 1; i >= 0; --i) {
-    v = (v << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+// Keras nests groups a few levels deep (layers/<name>/vars); 64 bounds the
+// recursion whatever a file says.
+constexpr int kMaxGroupDepth = 64;
+
+// Walks every object reachable from the root group, each once.
+class Walker {
+ public:
+  explicit Walker(Image& image) : image_(image), extents_(image), heaps_(image, extents_) {}
+
+  void walk() {
+    const Superblock superblock = read_superblock(image_, extents_);
+    if (superblock.extension != kUndefined) superblock_extension(superblock.extension);
+    object(superblock.root, 0);
   }
-  return v;
-}
 
-// What the superblock says about addresses: their width, the width of
-// lengths, and the base address they are relative to.
-struct Layout {
-  int offsets = 0;
-  int lengths = 0;
-  std::uint64_t base = 0;
+ private:
+  void superblock_extension(std::uint64_t address);
+  void object(std::uint64_t address, int depth);
+  void group_btree(BtreeWalk& tree, std::uint64_t address, const LocalHeap& heap,
+                   int expected_level, int depth);
+  void symbol_node(std::uint64_t address, const LocalHeap& heap, int depth);
+
+  Image& image_;
+  Extents extents_;
+  GlobalHeaps heaps_;
+  std::unordered_set<std::uint64_t> objects_;
 };
 
-// HDF5 looks for the superblock at byte 0, 512, 1024, 2048, ...; false when
-// there is none or it is not one HDF5 could read (left to HDF5 to report).
-bool read_layout(std::string_view bytes, Layout& layout) {
-  std::size_t at = 0;
-  while (at < bytes.size() && bytes.substr(at, 8) != kSignature) at = at == 0 ? 512 : 2 * at;
-  if (at >= bytes.size() || bytes.size() - at < 40) return false;
-  const int version = static_cast<unsigned char>(bytes[at + 8]);
-  if (version > 3) return false;
-  const std::size_t widths = at + (version <= 1 ? 13 : 9);
-  layout.offsets = static_cast<unsigned char>(bytes[widths]);
-  layout.lengths = static_cast<unsigned char>(bytes[widths + 1]);
-  auto valid = [](int w) { return w == 2 || w == 4 || w == 8; };
-  if (!valid(layout.offsets) || !valid(layout.lengths)) return false;
-  const std::size_t base_at = at + (version == 0 ? 24 : version == 1 ? 28 : 12);
-  if (bytes.size() - base_at < static_cast<std::size_t>(layout.offsets)) return false;
-  layout.base = little_endian(bytes, base_at, layout.offsets);
-  return true;
-}
-
-// Every local heap ("HEAP", version 0): its free list must end within as
-// many steps as the heap could hold free blocks (each takes two lengths).
-// A signature found inside other data that does not parse as a heap is
-// skipped: HDF5 never reads it as one.
-void check_local_heaps(std::string_view bytes, const Layout& layout, const std::string& context) {
-  const int lengths = layout.lengths;
-  const auto L = static_cast<std::size_t>(lengths);
-  const std::size_t header = 8 + 2 * L + static_cast<std::size_t>(layout.offsets);
-  for (std::size_t at = bytes.find("HEAP"); at != std::string_view::npos;
-       at = bytes.find("HEAP", at + 1)) {
-    if (bytes.size() - at < header || bytes[at + 4] != 0) continue;
-    const std::uint64_t data_size = little_endian(bytes, at + 8, lengths);
-    const std::uint64_t free_head = little_endian(bytes, at + 8 + L, lengths);
-    // Addresses count from the base address.
-    const std::uint64_t address = little_endian(bytes, at + 8 + 2 * L, layout.offsets);
-    if (layout.base > bytes.size() || address > bytes.size() - layout.base) continue;
-    const std::uint64_t data_at = layout.base + address;
-    if (data_size > bytes.size() - data_at) continue;
-    const std::uint64_t max_blocks = data_size / (2 * L) + 1;
-    std::uint64_t block = free_head;
-    for (std::uint64_t step = 0; block != kFreeListEnd; ++step) {
-      // HDF5 rejects a block outside the heap by itself.
-      if (block >= data_size || data_size - block < 2 * L) break;
-      if (step > max_blocks) {
-        throw Error(context + ": the HDF5 file is damaged: the free list of the local heap at "
-                    "byte " + std::to_string(at) + " loops.");
-      }
-      block = little_endian(bytes, static_cast<std::size_t>(data_at + block), lengths);
+// Versions 2 and 3 keep file-wide settings in an object header of their
+// own: B-tree K values, and features kerascpp does not read.
+void Walker::superblock_extension(std::uint64_t address) {
+  const ObjectHeader header = read_object_header(image_, extents_, address);
+  for (const Message& message : header.messages) {
+    if (message.type == kSharedMessageTable) image_.unsupported("shared object header messages");
+    if (message.type == kDriverInfo) {
+      image_.unsupported("a driver information message (a family or multi-file layout)");
+    }
+    if (message.type != kBtreeK) continue;
+    Cursor cursor = message.data(image_, "the B-tree K values message");
+    if (cursor.u8() != 0) cursor.damaged("has a version other than 0");
+    image_.chunk_k = cursor.u16();
+    image_.group_internal_k = cursor.u16();
+    image_.group_leaf_k = cursor.u16();
+    if (image_.chunk_k == 0 || image_.group_internal_k == 0 || image_.group_leaf_k == 0) {
+      cursor.damaged("has a K value of 0");
     }
   }
 }
 
-// Every global heap collection ("GCOL", version 1: where variable-length
-// strings live, e.g. the attributes of legacy .h5 models): each object must
-// fit in what is left of its collection. HDF5 1.10.8 skips past the end on a
-// larger size, then copies that many bytes when the object is read.
-void check_global_heaps(std::string_view bytes, int lengths, const std::string& context) {
-  const auto L = static_cast<std::size_t>(lengths);
-  const std::size_t header = 8 + L;      // signature, version, reserved, collection size
-  const std::size_t object_header = 8 + L;  // index, references, reserved, size
-  for (std::size_t at = bytes.find("GCOL"); at != std::string_view::npos;
-       at = bytes.find("GCOL", at + 1)) {
-    if (bytes.size() - at < header || bytes[at + 4] != 1) continue;
-    const std::uint64_t size = little_endian(bytes, at + 8, lengths);
-    if (size < header || size > bytes.size() - at) continue;  // HDF5 cannot load it
-    const std::size_t end = at + static_cast<std::size_t>(size);
-    std::size_t object = at + header;
-    while (end - object >= object_header) {
-      const std::uint64_t index = little_endian(bytes, object, 2);
-      const std::uint64_t object_size = little_endian(bytes, object + 8, lengths);
-      // Object 0 is the free space, its size counting its header; the others
-      // are followed by their data, padded to 8 bytes.
-      std::uint64_t need = object_size;
-      if (index != 0) {
-        need = object_size > UINT64_MAX - object_header - 7
-                   ? UINT64_MAX
-                   : object_header + ((object_size + 7) & ~std::uint64_t{7});
+// One message of each of these types per object: HDF5 reads the first.
+void set_once(const Message*& slot, const Message& message, const ObjectHeader& header,
+              const Image& image) {
+  if (slot != nullptr) {
+    image.damaged("the object header" + at_byte(header.at) + " has two messages of type " +
+                  std::to_string(message.type));
+  }
+  slot = &message;
+}
+
+void Walker::object(std::uint64_t address, int depth) {
+  if (!objects_.insert(address).second) return;  // a second hard link to it
+  if (depth > kMaxGroupDepth) image_.unsupported("groups nested more than 64 deep");
+  const ObjectHeader header = read_object_header(image_, extents_, address);
+  const Message* datatype = nullptr;
+  const Message* dataspace = nullptr;
+  const Message* fill = nullptr;
+  const Message* fill_old = nullptr;
+  const Message* filters = nullptr;
+  const Message* symbol_table = nullptr;
+  const Message* link_info = nullptr;
+  Dataset dataset;
+  dataset.at = header.at;
+  std::vector<std::uint64_t> children;
+  for (const Message& message : header.messages) {
+    switch (message.type) {
+      case kDatatype: {
+        set_once(datatype, message, header, image_);
+        Cursor cursor = message.data(image_, "the datatype message");
+        dataset.type = read_datatype(cursor);
+        break;
       }
-      if (need == 0 || need > end - object) {
-        throw Error(context + ": the HDF5 file is damaged: object " + std::to_string(index) +
-                    " of the global heap at byte " + std::to_string(at) + " claims " +
-                    std::to_string(object_size) + " bytes, more than the heap holds.");
+      case kDataspace: {
+        set_once(dataspace, message, header, image_);
+        Cursor cursor = message.data(image_, "the dataspace message");
+        dataset.space = read_dataspace(cursor);
+        break;
       }
-      object += static_cast<std::size_t>(need);
+      case kLayout: set_once(dataset.layout, message, header, image_); break;
+      case kFillValue: set_once(fill, message, header, image_); break;
+      case kFillValueOld: set_once(fill_old, message, header, image_); break;
+      case kFilterPipeline:
+        set_once(filters, message, header, image_);
+        dataset.pipeline = read_filter_pipeline(image_, message);
+        break;
+      case kAttribute: check_attribute(image_, message, heaps_); break;
+      case kAttributeInfo: check_attribute_info(image_, message); break;
+      case kLinkInfo:
+        set_once(link_info, message, header, image_);
+        check_link_info(image_, message);
+        break;
+      case kLink: {
+        const std::uint64_t target = read_link(image_, message);
+        if (target != kUndefined) children.push_back(target);
+        break;
+      }
+      case kSymbolTable: set_once(symbol_table, message, header, image_); break;
+      case kExternalFiles:
+        image_.unsupported("external data files (a dataset stored in other files)" +
+                           at_byte(header.at));
+      default: check_fixed_message(image_, message); break;
     }
   }
+  // HDF5 uses the new fill value message when there is one.
+  if (fill_old != nullptr) dataset.fill = read_fill_value(image_, *fill_old);
+  if (fill != nullptr) dataset.fill = read_fill_value(image_, *fill);
+  if (dataset.layout != nullptr) {
+    if (datatype == nullptr || dataspace == nullptr) {
+      image_.damaged("the dataset" + at_byte(header.at) + " has no datatype or no dataspace");
+    }
+    check_dataset(image_, extents_, dataset);
+  }
+  if (symbol_table != nullptr) {
+    Cursor cursor = symbol_table->data(image_, "the symbol table message");
+    const std::uint64_t btree = cursor.address();
+    const LocalHeap heap = read_local_heap(image_, extents_, cursor.address());
+    BtreeWalk tree(image_, extents_, 0, static_cast<std::uint64_t>(image_.lengths),
+                   image_.group_internal_k, "a B-tree node of a group");
+    group_btree(tree, btree, heap, -1, depth);
+    tree.check_siblings();
+  }
+  for (const std::uint64_t child : children) object(child, depth + 1);
+}
+
+// The keys of a group's B-tree are offsets of names in the group's local
+// heap; its level 0 children are symbol nodes.
+void Walker::group_btree(BtreeWalk& tree, std::uint64_t address, const LocalHeap& heap,
+                         int expected_level, int depth) {
+  BtreeWalk::Node node = tree.open(address, expected_level);
+  for (std::uint16_t i = 0; i < node.entries; ++i) {
+    heap.string_at(image_, node.cursor.length(), "the name of a B-tree key");
+    const std::uint64_t child = node.cursor.address();
+    if (node.level > 0) {
+      group_btree(tree, child, heap, node.level - 1, depth);
+    } else {
+      symbol_node(child, heap, depth);
+    }
+  }
+  heap.string_at(image_, node.cursor.length(), "the name of a B-tree key");
+}
+
+// "SNOD", version 1, reserved, entry count, then room for 2 x leaf K
+// symbol table entries: link name offset, object header address, cache
+// type, reserved, 16-byte scratch pad.
+void Walker::symbol_node(std::uint64_t address, const LocalHeap& heap, int depth) {
+  const auto O = static_cast<std::uint64_t>(image_.offsets);
+  const std::uint64_t capacity = 2 * std::uint64_t{image_.group_leaf_k};
+  const std::uint64_t entry_size = 2 * O + 24;
+  const std::uint64_t node_size = 8 + capacity * entry_size;
+  const std::uint64_t at = image_.locate(address, node_size, "a symbol table node");
+  extents_.claim(at, node_size, "a symbol table node");
+  Cursor node(image_, at, at + node_size, "the symbol table node");
+  if (node.take(4) != "SNOD") node.damaged("does not start with SNOD");
+  if (node.u8() != 1) node.damaged("has a version other than 1");
+  node.skip(1);
+  const std::uint16_t entries = node.u16();
+  if (entries > capacity) {
+    node.damaged("has " + std::to_string(entries) + " entries, room for " +
+                 std::to_string(capacity));
+  }
+  std::vector<std::uint64_t> children;
+  for (std::uint16_t i = 0; i < entries; ++i) {
+    heap.string_at(image_, node.address(), "a link name");
+    const std::uint64_t header = node.address();
+    const std::uint32_t cache_type = node.u32();
+    node.skip(4);
+    Cursor scratch = node.sub(16, "the scratch pad of a symbol table entry");
+    if (cache_type == 2) {  // a soft link: its value is a path in the heap
+      heap.string_at(image_, scratch.u32(), "the value of a soft link");
+      continue;
+    }
+    if (cache_type > 2) {
+      node.damaged("has an entry of unknown cache type " + std::to_string(cache_type));
+    }
+    children.push_back(header);
+  }
+  for (const std::uint64_t child : children) object(child, depth + 1);
 }
 
 }  // namespace
 
 void check_hdf5_bytes(std::string_view bytes, const std::string& context) {
-  Layout layout;
-  if (!read_layout(bytes, layout)) return;
-  check_local_heaps(bytes, layout, context);
-  check_global_heaps(bytes, layout.lengths, context);
+  Image image(bytes, context);
+  Walker(image).walk();
 }
 
 void check_hdf5_file(const std::string& path, const std::string& context) {

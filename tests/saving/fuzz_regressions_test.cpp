@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../../fuzz/weights_h5_model.hpp"
@@ -74,6 +75,7 @@ TEST(FuzzRegressions, JsonNumberTooLargeForADouble) {
 
 // The damage that HDF5 1.10.8 does not survive is caught before HDF5 sees
 // the file (src/saving/h5_precheck.cpp), for files on disk and in archives.
+// Each of these inputs once crashed HDF5 itself (fuzz/README.md).
 TEST(FuzzRegressions, Hdf5DamageIsNamedBeforeHdf5ReadsIt) {
   const std::string folder = std::string(KERASCPP_FIXTURES_DIR) + "/fuzz_regressions/";
   auto message = [](const std::function<void()>& read) -> std::string {
@@ -85,19 +87,41 @@ TEST(FuzzRegressions, Hdf5DamageIsNamedBeforeHdf5ReadsIt) {
     return "";
   };
   const keras::Model model = keras::fuzz::weights_h5_model();
-  EXPECT_NE(message([&] {
-              model.load_weights(folder + "weights_h5/hdf5_local_heap_free_list_loop.weights.h5");
-            }).find("the free list of the local heap at byte"),
-            std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> weights = {
+      {"hdf5_local_heap_free_list_loop.weights.h5", "the free list of the local heap at byte"},
+      {"hdf5_shifted_group_addresses.weights.h5", "a local heap has no address"},
+      {"hdf5_huge_continuation_chunk.weights.h5",
+       "the object header continuation message at byte 18152 runs past its end"},
+  };
+  for (const auto& [file, expected] : weights) {
+    const std::string error = message([&] { model.load_weights(folder + "weights_h5/" + file); });
+    EXPECT_NE(error.find(file + "\"): the HDF5 file is damaged: " + expected), std::string::npos)
+        << error;
+  }
   EXPECT_NE(message([&] {
               keras::load_model(folder + "keras_file/hdf5_local_heap_free_list_loop.keras");
             }).find("model.weights.h5: the HDF5 file is damaged"),
             std::string::npos);
-  const std::string legacy = message(
-      [&] { keras::load_model(folder + "legacy_h5/hdf5_global_heap_object_too_large.h5"); });
-  EXPECT_NE(legacy.find("of the global heap at byte 2048 claims 6989693274306904088 bytes"),
-            std::string::npos)
-      << legacy;
+  const std::vector<std::pair<std::string, std::string>> legacy = {
+      {"hdf5_global_heap_object_too_large.h5",
+       "object 22 of the global heap at byte 2048 claims 6989693274306904088 bytes"},
+      {"hdf5_global_heap_bad_object_index.h5",
+       "the variable-length value at byte 20176 names object 5888 of the global heap at "
+       "address 2048, which has no such object"},
+      {"hdf5_global_heap_object_larger_than_string.h5",
+       "the variable-length value at byte 1960 names object 0 of the global heap"},
+      {"hdf5_attribute_fields_past_message.h5",
+       "the attribute message at byte 832 runs past its end"},
+      {"hdf5_attribute_name_unterminated.h5", "the datatype of the attribute message at byte 1088"},
+      {"hdf5_vlen_string_huge_lengths.h5", "a global heap collection at address 4294971391"},
+      {"hdf5_heaps_loop_base_address_28.h5",
+       "object 0 of the global heap at byte 2048 has a size of 0"},
+  };
+  for (const auto& [file, expected] : legacy) {
+    const std::string error = message([&] { keras::load_model(folder + "legacy_h5/" + file); });
+    EXPECT_NE(error.find(file + "\"): the HDF5 file is damaged: " + expected), std::string::npos)
+        << error;
+  }
 }
 
 }  // namespace
