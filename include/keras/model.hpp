@@ -55,10 +55,18 @@ struct LossList {
   LossList(std::vector<losses::Loss> list) : losses(std::move(list)) {}           // NOLINT
 };
 
-// Metrics for every output (.metrics = {"accuracy"}), or a list per output
-// (MetricList::per_output({{"accuracy"}, {"mae"}})).
+// compile(metrics=...) in Keras 3's three forms (keras/src/trainers/compile_utils.py):
+// - a list (.metrics = {"accuracy", "mae"}): with one output, every metric
+//   of the list follows it; with N outputs, the list must have N entries,
+//   entry i being the metric of output i (an empty handle: none);
+// - a list per output (MetricList::per_output({{"accuracy"}, {"mae", "mse"}}));
+// - a dict by output name (MetricList::by_output({{"out_b", {"mae"}}})):
+//   outputs it does not name get no metric.
+// Any other structure makes fit/evaluate throw keras::Error, as Keras raises.
+// A string makes a new metric for every place it is given; a metric object
+// given for several outputs is one metric that all of them update, as in Keras.
 struct MetricList {
-  std::vector<std::vector<metrics::Metric>> lists;  // one list: every output
+  std::vector<std::vector<metrics::Metric>> lists;  // one list: the list form
   MetricList() = default;
   MetricList(std::initializer_list<metrics::Metric> all) : lists{all} {}  // NOLINT
   MetricList(std::vector<metrics::Metric> all) : lists{std::move(all)} {}  // NOLINT
@@ -69,6 +77,14 @@ struct MetricList {
     return m;
   }
   bool is_per_output = false;
+  static MetricList by_output(std::map<std::string, std::vector<metrics::Metric>> by_name) {
+    MetricList m;
+    m.by_name = std::move(by_name);
+    m.is_by_output_name = true;
+    return m;
+  }
+  std::map<std::string, std::vector<metrics::Metric>> by_name;  // the dict form
+  bool is_by_output_name = false;
 };
 
 // compile()'s arguments with Keras' defaults (an undefined optimizer is "rmsprop").
@@ -153,12 +169,16 @@ class Model : public Layer {
   History fit(const Tensor& x, const Tensor& y, const FitOptions& options = {}) const;
   History fit(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
               const FitOptions& options = {}) const;
-  // The loss, then each compile metric: Keras' evaluate() with metrics.
+  // Keras' evaluate() list: the loss, the metrics whose log name is their own
+  // name (one output) in compile order, the outputs' losses, then every other
+  // log entry ("out_a_accuracy", ...) sorted by name. A metric of several
+  // values (Precision with several thresholds) gives all of them in its
+  // place, where Keras returns an array.
   std::vector<double> evaluate(const Tensor& x, const Tensor& y,
                                const EvaluateOptions& options = {}) const;
   std::vector<double> evaluate(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
                                const EvaluateOptions& options = {}) const;
-  // One step on one batch; returns the loss, then each metric, for that batch.
+  // One step on one batch; returns what evaluate() would for that batch.
   std::vector<double> train_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
                                      const Tensor& sample_weight = {}) const;
   std::vector<double> test_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y,

@@ -1,13 +1,28 @@
 #include "training/progbar_logger.hpp"
 
 #include <iostream>
+#include <map>
 
 namespace keras::training {
 
 namespace {
-utils::Progbar::Values values_of(const callbacks::Logs& logs) {
-  return utils::Progbar::Values(logs.begin(), logs.end());
+
+// Keras' progress bar shows np.mean of a value of several numbers (a float32
+// array, summed in float32).
+double mean_of(const std::vector<double>& values) {
+  float sum = 0.0f;
+  for (double v : values) sum += static_cast<float>(v);
+  return values.empty() ? 0.0 : static_cast<double>(sum / static_cast<float>(values.size()));
 }
+
+// The entries in Keras' sorted order, those of several numbers among them.
+utils::Progbar::Values values_of(const callbacks::Logs& logs) {
+  if (logs.arrays.empty()) return utils::Progbar::Values(logs.begin(), logs.end());
+  std::map<std::string, double> all(logs.begin(), logs.end());
+  for (const auto& [key, values] : logs.arrays) all[key] = mean_of(values);
+  return utils::Progbar::Values(all.begin(), all.end());
+}
+
 }  // namespace
 
 void ProgbarLogger::on_train_begin(callbacks::Logs&) { in_fit_ = true; }

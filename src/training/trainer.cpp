@@ -91,6 +91,13 @@ void Model::compile(const CompileOptions& options) {
     throw Error(impl().describe() + " has " + std::to_string(n_out) + " outputs, but " +
                 std::to_string(options.loss_weights.size()) + " loss_weights were given.");
   }
+  state->metrics =
+      training::CompileMetrics(options.metrics, state->output_names, impl().describe());
+  // compile_config keeps a dict of metrics as the lists it makes, which Keras
+  // reads the same way.
+  if (options.metrics.is_by_output_name && !state->metrics.per_output().empty()) {
+    state->options.metrics = MetricList::per_output(state->metrics.per_output());
+  }
   model.training = state;
 }
 
@@ -112,34 +119,15 @@ void Model::set_stop_training(bool stop) const { training_state().stop_training 
 namespace {
 
 // Resolves "accuracy", "crossentropy" and friends once the shapes are known.
-void resolve(TrainingState& state, const std::vector<Tensor>& y, const std::vector<Tensor>& out) {
+void resolve(TrainingState& state, const std::vector<Tensor>& out) {
   if (state.resolved) return;
   const std::size_t n_out = out.size();
   if (state.losses.empty()) {
     throw Error("No loss to compute: compile() was called without a loss.");
   }
-  // A loss or metric given as "crossentropy" / "accuracy" resolves itself on
-  // the shapes of its first call; several outputs get their own metric state.
-  const MetricList& given = state.options.metrics;
-  if (given.is_per_output && given.lists.size() != n_out) {
-    throw Error("compile: " + std::to_string(given.lists.size()) + " metric lists for " +
-                std::to_string(n_out) + " outputs.");
-  }
-  state.metrics.assign(n_out, {});
-  state.metric_log_names.assign(n_out, {});
-  for (std::size_t i = 0; i < n_out; ++i) {
-    if (given.lists.empty()) break;
-    const auto& list = given.is_per_output ? given.lists[i] : given.lists[0];
-    for (const auto& m : list) {
-      // Outputs sharing one list need their own state.
-      metrics::Metric metric = n_out == 1 || given.is_per_output
-                                   ? m
-                                   : metrics::resolve(m.name(), y[i].shape(), out[i].shape());
-      state.metrics[i].push_back(metric);
-      state.metric_log_names[i].push_back(n_out > 1 ? state.output_names[i] + "_" + m.name()
-                                                    : m.name());
-    }
-  }
+  // Keras builds its CompileMetrics here, when the first batch arrives; an
+  // "accuracy" metric resolves itself on the shapes of its first update.
+  state.metrics.check();
   state.output_loss_trackers.assign(n_out > 1 ? n_out : 0, {});
   state.resolved = true;
 }
@@ -208,32 +196,23 @@ void update_metrics(TrainingState& state, const std::vector<Tensor>& y,
   for (std::size_t i = 0; i < state.output_loss_trackers.size(); ++i) {
     state.output_loss_trackers[i].add((*losses.output_losses)[i].item<double>(), b);
   }
-  for (std::size_t i = 0; i < state.metrics.size(); ++i) {
-    const Tensor mask = result.masks.size() > i && result.masks[i] ? *result.masks[i] : Tensor();
-    // compile(metrics=...) are never weighted in Keras 3 (weighted_metrics are).
-    for (auto& m : state.metrics[i]) m.update_state(y[i], result.outputs[i], Tensor(), mask);
-  }
+  state.metrics.update_state(y, result.outputs, result.masks);
 }
 
 void reset_metrics(TrainingState& state) {
   state.loss_tracker.reset();
   for (auto& t : state.output_loss_trackers) t.reset();
-  for (auto& per_output : state.metrics) {
-    for (auto& m : per_output) m.reset_state();
-  }
+  state.metrics.reset_state();
 }
 
-// Sets the logs' entries (Keras' logs after each batch and epoch).
-void write_logs(const TrainingState& state, callbacks::Logs& logs) {
-  logs["loss"] = state.loss_tracker.result();
+// Sets the logs' entries (Keras' logs after each batch and epoch), each
+// name with the prefix ("val_" for validation).
+void write_logs(const TrainingState& state, callbacks::Logs& logs, const std::string& prefix = "") {
+  logs[prefix + "loss"] = state.loss_tracker.result();
   for (std::size_t i = 0; i < state.output_loss_trackers.size(); ++i) {
-    logs[state.output_names[i] + "_loss"] = state.output_loss_trackers[i].result();
+    logs[prefix + state.output_names[i] + "_loss"] = state.output_loss_trackers[i].result();
   }
-  for (std::size_t i = 0; i < state.metrics.size(); ++i) {
-    for (std::size_t j = 0; j < state.metrics[i].size(); ++j) {
-      logs[state.metric_log_names[i][j]] = state.metrics[i][j].result().item<double>();
-    }
-  }
+  state.metrics.write_results(logs, prefix);
 }
 
 callbacks::Logs current_logs(const TrainingState& state) {
@@ -242,14 +221,17 @@ callbacks::Logs current_logs(const TrainingState& state) {
   return logs;
 }
 
-// evaluate's return order: loss, then the compile metrics in order.
+// evaluate's list as Keras' _flatten_metrics_in_order makes it from the
+// names of model.metrics: the loss, the compile metrics' own names, the
+// outputs' losses; then every other key of the logs, sorted.
 std::vector<double> ordered_results(const TrainingState& state) {
-  std::vector<double> out{state.loss_tracker.result()};
-  for (const auto& t : state.output_loss_trackers) out.push_back(t.result());
-  for (const auto& per_output : state.metrics) {
-    for (const auto& m : per_output) out.push_back(m.result().item<double>());
+  std::vector<std::string> names{"loss"};
+  const auto& metric_names = state.metrics.metric_names();
+  names.insert(names.end(), metric_names.begin(), metric_names.end());
+  for (std::size_t i = 0; i < state.output_loss_trackers.size(); ++i) {
+    names.push_back(state.output_names[i] + "_loss");
   }
-  return out;
+  return training::flatten_in_order(current_logs(state), names);
 }
 
 }  // namespace
@@ -270,7 +252,7 @@ void Model::train_step(const std::vector<Tensor>& x, const std::vector<Tensor>& 
     for (const auto& v : step.variables) tape.watch(v);
     LossCollector collected;
     model.run(step.inputs, {}, true, step.result);
-    resolve(state, y, step.result.outputs);
+    resolve(state, step.result.outputs);
     losses = compute_loss(state, y, step.result, sample_weight, collected, model, step);
     tape.gradient(losses.total_loss, step.variables, step.grads);
   }
@@ -292,7 +274,7 @@ void Model::test_step(const std::vector<Tensor>& x, const std::vector<Tensor>& y
   const std::vector<Tensor> inputs = model.standardize_inputs(x);
   LossCollector collected;
   detail::FunctionalImpl::Result result = model.run(inputs, {}, false);
-  resolve(state, y, result.outputs);
+  resolve(state, result.outputs);
   StepResult losses = compute_loss(state, y, result, sample_weight, collected, model, state.step);
   update_metrics(state, y, result, losses, x[0].shape()[0]);
 }
@@ -428,7 +410,7 @@ History Model::fit(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
         test_step(rows(x_val, begin, end), rows(y_val, begin, end),
                   sw_val.defined() ? sw_val.slice_rows(begin, end) : Tensor());
       }
-      for (const auto& [k, v] : current_logs(state)) epoch_logs["val_" + k] = v;
+      write_logs(state, epoch_logs, "val_");
     }
     for (auto& c : list) c->on_epoch_end(epoch, epoch_logs);
     if (state.stop_training) break;

@@ -12,6 +12,7 @@
 #include "keras/model.hpp"
 #include "keras/optimizers.hpp"
 #include "models/functional.hpp"
+#include "training/compile_metrics.hpp"
 
 namespace keras::training {
 
@@ -35,8 +36,7 @@ struct TrainingState {
   std::vector<std::string> loss_identifiers;
   std::vector<losses::Loss> losses;
   std::vector<double> loss_weights;
-  std::vector<std::vector<metrics::Metric>> metrics;  // per output
-  std::vector<std::vector<std::string>> metric_log_names;
+  CompileMetrics metrics;  // compile(metrics=...), matched to the outputs
   bool resolved = false;
   RunningMean loss_tracker;
   std::vector<RunningMean> output_loss_trackers;  // multi-output models only

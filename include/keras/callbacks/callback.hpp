@@ -16,7 +16,19 @@ class Model;
 
 namespace keras::callbacks {
 
-using Logs = std::map<std::string, double>;
+// The values of Keras' logs by name. A metric of several values (Precision
+// or Recall with several thresholds, whose entry Keras' logs hold as a list)
+// is kept in `arrays` under its name instead, so that every callback that
+// reads a number keeps reading a double; the two never share a key.
+struct Logs : std::map<std::string, double> {
+  using std::map<std::string, double>::map;
+  std::map<std::string, std::vector<double>> arrays;
+  // Empties both.
+  void clear() noexcept {
+    std::map<std::string, double>::clear();
+    arrays.clear();
+  }
+};
 
 // What fit tells its callbacks (Keras' callback.params).
 struct Params {
