@@ -117,6 +117,12 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   virtual std::vector<std::optional<Tensor>> compute_mask(
       const std::vector<Tensor>& inputs, const std::vector<std::optional<Tensor>>& masks) const;
   virtual bool supports_masking() const { return false; }
+  // compute_mask into `out` (replaced), reusing its memory: a model's runner
+  // calls this at every step. The default moves compute_mask's result in;
+  // the layers of the common training graphs override it to allocate nothing.
+  virtual void compute_mask_into(const std::vector<Tensor>& inputs,
+                                 const std::vector<std::optional<Tensor>>& masks,
+                                 std::vector<std::optional<Tensor>>& out) const;
   // compute_mask on symbolic tensors, as Keras runs it when a layer is called
   // on KerasTensors: the mask of each output as a graph tensor (undefined:
   // none). A layer that makes a new mask records it with graph operations
@@ -242,6 +248,10 @@ class LayerImpl : public std::enable_shared_from_this<LayerImpl> {
   // mask= argument and attaches the outputs' masks (Keras' __call__).
   void attach_masks(Node& node, const std::vector<KerasTensor>& inputs,
                     const std::vector<KerasTensor>& given) const;
+  // compute_mask's default (pass-through with supports_masking()) into out:
+  // compute_mask_into of a layer that keeps that default.
+  void pass_masks_into(const std::vector<std::optional<Tensor>>& masks,
+                       std::vector<std::optional<Tensor>>& out) const;
   // What apply() does after calling when the layer has an activity regularizer.
   void add_activity_losses(const std::vector<Tensor>& outputs);
 

@@ -11,6 +11,13 @@ constexpr std::size_t kClasses = kSmallObjectMax / kGranule;
 // A thread keeps at most this many free blocks per class; the rest go back
 // to malloc, so a burst of tensors does not pin memory forever.
 constexpr std::size_t kMaxFreePerClass = 4096;
+// Blocks above 256 bytes are rarer (backward functions): fewer are kept.
+constexpr std::size_t kMaxFreePerLargeClass = 512;
+constexpr std::size_t kLargeBlock = 256;
+
+std::size_t max_free(std::size_t size_class) {
+  return (size_class + 1) * kGranule > kLargeBlock ? kMaxFreePerLargeClass : kMaxFreePerClass;
+}
 
 #if defined(__SANITIZE_ADDRESS__)
 // Under AddressSanitizer every block goes back to malloc, so a use after
@@ -79,7 +86,7 @@ void deallocate_small(void* ptr, std::size_t bytes) noexcept {
     return;
   }
   const std::size_t c = size_class(bytes);
-  if (t_state != ListsState::alive || t_lists.count[c] >= kMaxFreePerClass) {
+  if (t_state != ListsState::alive || t_lists.count[c] >= max_free(c)) {
     std::free(ptr);
     return;
   }

@@ -9,8 +9,9 @@
 namespace keras::backend {
 
 // Blocks of up to kSmallObjectMax bytes come from the free lists; larger ones
-// from operator new.
-inline constexpr std::size_t kSmallObjectMax = 256;
+// from operator new. 1 KiB covers the largest recorded backward functions (a
+// Bidirectional LSTM's pair of calls with their tapes' handles).
+inline constexpr std::size_t kSmallObjectMax = 1024;
 
 void* allocate_small(std::size_t bytes);
 void deallocate_small(void* ptr, std::size_t bytes) noexcept;

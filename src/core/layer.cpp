@@ -1,6 +1,7 @@
 #include "keras/layer.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <unordered_map>
 
 #include "keras/ops.hpp"
@@ -90,6 +91,23 @@ std::vector<std::optional<Tensor>> LayerImpl::compute_mask(
     const std::vector<Tensor>&, const std::vector<std::optional<Tensor>>& masks) const {
   if (supports_masking() && masks.size() == 1) return masks;
   return {};
+}
+
+void LayerImpl::compute_mask_into(const std::vector<Tensor>& inputs,
+                                  const std::vector<std::optional<Tensor>>& masks,
+                                  std::vector<std::optional<Tensor>>& out) const {
+  std::vector<std::optional<Tensor>> computed = compute_mask(inputs, masks);
+  // Moved element by element, so that out keeps its memory.
+  out.assign(std::make_move_iterator(computed.begin()), std::make_move_iterator(computed.end()));
+}
+
+void LayerImpl::pass_masks_into(const std::vector<std::optional<Tensor>>& masks,
+                                std::vector<std::optional<Tensor>>& out) const {
+  if (supports_masking() && masks.size() == 1) {
+    out.assign(masks.begin(), masks.end());
+  } else {
+    out.clear();
+  }
 }
 
 std::vector<KerasTensor> LayerImpl::compute_symbolic_mask(

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "keras/ops.hpp"
+#include "layers/call_scratch.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
 #include "layers/layer_explain_writer.hpp"
@@ -119,48 +120,62 @@ class BidirectionalImpl : public LayerImpl {
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override {
+    std::vector<Tensor> out;
+    call_into(inputs, ctx, out);
+    return out;
+  }
+
+  // The lists handed to the two layers are leased scratch: a warm training
+  // step makes no operator new here.
+  void call_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                 std::vector<Tensor>& out) override {
     check_inputs(inputs.size());
     check_rank(inputs[0].shape());
     // Initial states, if given: the forward layer's first, then the backward layer's.
     const std::size_t forward_states = inputs.size() > 1 ? states_of(*forward_) : 0;
     const auto first_backward = inputs.begin() + 1 + static_cast<std::ptrdiff_t>(forward_states);
-    std::vector<Tensor> forward_inputs(inputs.begin(), first_backward);
-    std::vector<Tensor> backward_inputs{inputs[0]};
-    backward_inputs.insert(backward_inputs.end(), first_backward, inputs.end());
-    const CallContext forward_ctx = inner_context(ctx, forward_inputs.size());
-    const CallContext backward_ctx = inner_context(ctx, backward_inputs.size());
+    TensorScratch forward_inputs, backward_inputs, y, y_rev;
+    forward_inputs->assign(inputs.begin(), first_backward);
+    backward_inputs->push_back(inputs[0]);
+    backward_inputs->insert(backward_inputs->end(), first_backward, inputs.end());
+    ContextScratch forward_ctx, backward_ctx;
+    inner_context(ctx, forward_inputs->size(), *forward_ctx);
+    inner_context(ctx, backward_inputs->size(), *backward_ctx);
     // Both directions at once when the layers allow it (each on a thread of
     // its own), else one after the other.
-    auto pair = apply_recurrent_pair(*forward_, forward_inputs, forward_ctx, *backward_,
-                                     backward_inputs, backward_ctx);
-    std::vector<Tensor> y, y_rev;
-    if (pair) {
-      y = std::move(pair->first);
-      y_rev = std::move(pair->second);
-    } else {
-      y = forward_->apply(forward_inputs, forward_ctx);
-      y_rev = backward_->apply(backward_inputs, backward_ctx);
+    if (!apply_recurrent_pair(*forward_, *forward_inputs, *forward_ctx, *backward_,
+                              *backward_inputs, *backward_ctx, *y, *y_rev)) {
+      forward_->apply_into(*forward_inputs, *forward_ctx, *y);
+      backward_->apply_into(*backward_inputs, *backward_ctx, *y_rev);
     }
-    check_outputs(*forward_, y);
-    check_outputs(*backward_, y_rev);
+    check_outputs(*forward_, *y);
+    check_outputs(*backward_, *y_rev);
     // The backward layer emits its sequence in reading order (last step first).
-    if (forward_->return_sequences()) y_rev[0] = ops::flip(y_rev[0], 1);
+    Tensor& backward_y = (*y_rev)[0];
+    if (forward_->return_sequences()) backward_y = ops::flip(backward_y, 1);
+    const Tensor& forward_y = (*y)[0];
 
-    std::vector<Tensor> out;
+    Tensor merged;
     if (!merge_mode_) {
-      out = {y[0], y_rev[0]};
+      // Two outputs, set below.
     } else if (*merge_mode_ == "concat") {
-      out = {ops::concatenate({y[0], y_rev[0]}, -1)};
+      merged = ops::concatenate({forward_y, backward_y}, -1);
     } else if (*merge_mode_ == "sum") {
-      out = {ops::add(y[0], y_rev[0])};
+      merged = ops::add(forward_y, backward_y);
     } else if (*merge_mode_ == "ave") {
-      out = {ops::divide(ops::add(y[0], y_rev[0]), 2.0)};
+      merged = ops::divide(ops::add(forward_y, backward_y), 2.0);
     } else {  // "mul", checked at construction
-      out = {ops::multiply(y[0], y_rev[0])};
+      merged = ops::multiply(forward_y, backward_y);
     }
-    out.insert(out.end(), y.begin() + 1, y.end());
-    out.insert(out.end(), y_rev.begin() + 1, y_rev.end());
-    return out;
+    out.clear();
+    if (merge_mode_) {
+      out.push_back(std::move(merged));
+    } else {
+      out.push_back(forward_y);
+      out.push_back(backward_y);
+    }
+    out.insert(out.end(), y->begin() + 1, y->end());
+    out.insert(out.end(), y_rev->begin() + 1, y_rev->end());
   }
 
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
@@ -189,6 +204,17 @@ class BidirectionalImpl : public LayerImpl {
         forward_->return_sequences() && !masks.empty() ? masks[0] : std::nullopt;
     return merge_mode_ ? std::vector<std::optional<Tensor>>{mask}
                        : std::vector<std::optional<Tensor>>{mask, mask};
+  }
+  void compute_mask_into(const std::vector<Tensor>&,
+                         const std::vector<std::optional<Tensor>>& masks,
+                         std::vector<std::optional<Tensor>>& out) const override {
+    out.clear();
+    const std::optional<Tensor> mask =
+        forward_->return_sequences() && !masks.empty() ? masks[0] : std::nullopt;
+    // No mask anywhere: nothing to attach (what a list of nullopt means too).
+    if (!mask) return;
+    out.push_back(mask);
+    if (!merge_mode_) out.push_back(mask);
   }
   std::vector<KerasTensor> compute_symbolic_mask(
       const std::vector<KerasTensor>&, const std::vector<KerasTensor>& masks) const override {
@@ -251,14 +277,13 @@ class BidirectionalImpl : public LayerImpl {
   }
 
   // Both copies see the same training flag and the sequences' mask.
-  static CallContext inner_context(const CallContext& ctx, std::size_t num_inputs) {
-    CallContext inner;
+  static void inner_context(const CallContext& ctx, std::size_t num_inputs, CallContext& inner) {
     inner.training = ctx.training;
+    inner.masks.clear();
     if (!ctx.masks.empty() && ctx.masks[0]) {
       inner.masks.assign(num_inputs, std::nullopt);
       inner.masks[0] = ctx.masks[0];
     }
-    return inner;
   }
 
   void check_outputs(const RNNImpl& layer, const std::vector<Tensor>& out) const {

@@ -25,6 +25,12 @@ class DenseImpl : public LayerImpl {
   }
 
   bool supports_masking() const override { return true; }
+  // The default compute_mask (the mask passes on), without allocating.
+  void compute_mask_into(const std::vector<Tensor>&,
+                         const std::vector<std::optional<Tensor>>& masks,
+                         std::vector<std::optional<Tensor>>& out) const override {
+    pass_masks_into(masks, out);
+  }
 
   void build(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());

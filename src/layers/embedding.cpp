@@ -88,6 +88,15 @@ class EmbeddingImpl : public LayerImpl {
     return {ops::take(embeddings_.value(), checked_indices(inputs[0]), 0)};
   }
 
+  void call_into(const std::vector<Tensor>& inputs, const CallContext&,
+                 std::vector<Tensor>& outputs) override {
+    check_single(*this, inputs.size());
+    check_rank(inputs[0].shape());
+    Tensor y = ops::take(embeddings_.value(), checked_indices(inputs[0]), 0);
+    outputs.resize(1);
+    outputs[0] = std::move(y);
+  }
+
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
     check_single(*this, input_shapes.size());
     check_rank(input_shapes[0]);
@@ -106,6 +115,14 @@ class EmbeddingImpl : public LayerImpl {
     if (!options_.mask_zero || inputs.size() != 1) return {};
     const Tensor& x = inputs[0];
     return {ops::not_equal(x, Tensor::scalar(0.0, x.dtype()))};
+  }
+  void compute_mask_into(const std::vector<Tensor>& inputs,
+                         const std::vector<std::optional<Tensor>>&,
+                         std::vector<std::optional<Tensor>>& out) const override {
+    out.clear();
+    if (!options_.mask_zero || inputs.size() != 1) return;
+    const Tensor& x = inputs[0];
+    out.emplace_back(ops::not_equal(x, Tensor::scalar(0.0, x.dtype())));
   }
 
   // On symbolic inputs the same not_equal(inputs, 0) is a NotEqual node of

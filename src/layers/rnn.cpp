@@ -6,11 +6,14 @@
 // follow Keras' order and paths (layers/lstm/cell/vars/0..2).
 #include "layers/rnn.hpp"
 
+#include <array>
 #include <random>
+#include <span>
 
 #include "keras/activations.hpp"
 #include "keras/ops.hpp"
 #include "keras/utils.hpp"
+#include "layers/call_scratch.hpp"
 #include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
 #include "ops/recurrent.hpp"
@@ -276,13 +279,16 @@ class RecurrentLayerImpl final : public RNNImpl {
   // call()'s outputs from the op's: keeps a stateful layer's states, drops
   // the states without return_state.
   std::vector<Tensor> finish_call(std::vector<Tensor> out) {
+    finish_outputs(out);
+    return out;
+  }
+  void finish_outputs(std::vector<Tensor>& out) {
     if (config_.stateful) {
       // Copies, as Keras assigns to its state variables: no gradient flows
       // from one call into the next.
       for (std::size_t i = 0; i < states_.size(); ++i) states_[i] = out[1 + i].clone();
     }
     if (!config_.return_state) out.resize(1);
-    return out;
   }
 
  private:
@@ -290,13 +296,22 @@ class RecurrentLayerImpl final : public RNNImpl {
   // dropout masks while training).
   ops::RecurrentInputs op_inputs(const std::vector<Tensor>& inputs, const CallContext& ctx,
                                  ops::RecurrentOptions& opt) {
-    std::vector<Shape> shapes;
-    for (const Tensor& t : inputs) shapes.push_back(t.shape());
+    // The shapes on the stack for the usual counts (a warm step allocates nothing).
+    std::array<Shape, 3> few;
+    std::vector<Shape> many;
+    std::span<const Shape> shapes;
+    if (inputs.size() <= few.size()) {
+      for (std::size_t i = 0; i < inputs.size(); ++i) few[i] = inputs[i].shape();
+      shapes = std::span<const Shape>(few.data(), inputs.size());
+    } else {
+      for (const Tensor& t : inputs) many.push_back(t.shape());
+      shapes = many;
+    }
     check_inputs(shapes);
     ops::RecurrentInputs in;
     in.sequences = to_compute_dtype(inputs[0]);
     const Tensor& x = in.sequences;
-    in.initial_states = initial_states(inputs, x);
+    initial_states(inputs, x, in.initial_states);
     in.kernel = like_input(cell_->kernel().value(), x);
     in.recurrent_kernel = like_input(cell_->recurrent_kernel().value(), x);
     if (cell_->bias().defined()) in.bias = like_input(cell_->bias().value(), x);
@@ -320,13 +335,13 @@ class RecurrentLayerImpl final : public RNNImpl {
 
   // Keras' InputSpec(ndim=3) with a hint for the usual mistakes, then the
   // initial states' shapes. Returns the sequences' shape.
-  const Shape& check_inputs(const std::vector<Shape>& shapes) const {
+  const Shape& check_inputs(std::span<const Shape> shapes) const {
     const std::size_t n = shapes.size();
     if (n != 1 && n != 1 + static_cast<std::size_t>(num_states())) {
       throw Error(describe() + " takes its sequences, optionally followed by its " +
                   std::to_string(num_states()) + " initial state" + (num_states() == 1 ? "" : "s") +
                   " " + state_names() + "; got " + std::to_string(n) + " inputs " +
-                  format_shapes(shapes) + ".");
+                  format_shapes({shapes.begin(), shapes.end()}) + ".");
     }
     const Shape& seq = shapes[0];
     if (seq.rank() != 3) {
@@ -368,22 +383,23 @@ class RecurrentLayerImpl final : public RNNImpl {
       if (!batch_ok || (s[1] != units() && s[1] != None)) {
         throw Error(describe() + " expects initial states " + state_names() + " of shape (" +
                     (seq[0] == None ? std::string("None") : std::to_string(seq[0])) + ", " +
-                    std::to_string(units()) + "), got " + format_shapes(shapes) +
-                    " (sequences first).");
+                    std::to_string(units()) + "), got " +
+                    format_shapes({shapes.begin(), shapes.end()}) + " (sequences first).");
       }
     }
     return seq;
   }
 
-  std::vector<Tensor> initial_states(const std::vector<Tensor>& inputs, const Tensor& x) const {
+  void initial_states(const std::vector<Tensor>& inputs, const Tensor& x,
+                      decltype(ops::RecurrentInputs::initial_states)& states) const {
     const std::int64_t batch = x.shape()[0];
-    std::vector<Tensor> states;
+    states.clear();
     if (inputs.size() > 1) {
       for (std::size_t i = 1; i < inputs.size(); ++i) {
         Tensor s = to_compute_dtype(inputs[i]);
         states.push_back(s.dtype() == x.dtype() ? s : ops::cast(s, x.dtype()));
       }
-      return states;
+      return;
     }
     if (config_.stateful && !states_.empty()) {
       if (states_[0].shape()[0] != batch) {
@@ -394,12 +410,11 @@ class RecurrentLayerImpl final : public RNNImpl {
                     x.shape().to_string() + ".");
       }
       for (const Tensor& s : states_) states.push_back(like_input(s, x));
-      return states;
+      return;
     }
     for (int i = 0; i < num_states(); ++i) {
       states.push_back(Tensor::zeros(Shape{batch, units()}, x.dtype()));
     }
-    return states;
   }
 
   Tensor check_mask(const Tensor& mask, const Shape& x) const {
@@ -481,29 +496,44 @@ const RecurrentConfig& recurrent_config(const LayerImpl& layer) {
   return impl->config();
 }
 
-std::optional<std::pair<std::vector<Tensor>, std::vector<Tensor>>> apply_recurrent_pair(
-    RNNImpl& first, const std::vector<Tensor>& first_inputs, const CallContext& first_ctx,
-    RNNImpl& second, const std::vector<Tensor>& second_inputs, const CallContext& second_ctx) {
+bool apply_recurrent_pair(RNNImpl& first, const std::vector<Tensor>& first_inputs,
+                          const CallContext& first_ctx, RNNImpl& second,
+                          const std::vector<Tensor>& second_inputs, const CallContext& second_ctx,
+                          std::vector<Tensor>& first_outputs, std::vector<Tensor>& second_outputs) {
   auto* a = dynamic_cast<RecurrentLayerImpl*>(&first);
   auto* b = dynamic_cast<RecurrentLayerImpl*>(&second);
   // apply() would add activity losses after the call; leave those to it.
   if (a == nullptr || b == nullptr || a->activity_regularizer() || b->activity_regularizer()) {
-    return std::nullopt;
+    return false;
   }
   // In the order two apply() calls would do it (dropout masks are drawn here).
   ops::RecurrentOptions a_opt, b_opt;
   const ops::RecurrentInputs a_in = a->prepare_pair_call(first_inputs, first_ctx, a_opt);
   const ops::RecurrentInputs b_in = b->prepare_pair_call(second_inputs, second_ctx, b_opt);
-  std::vector<Tensor> out;
+  TensorScratch out;
   if (a_in.sequences.id() == b_in.sequences.id()) {
-    out = ops::recurrent_sequence_pair(a_in, a_opt, b_in, b_opt);
+    ops::recurrent_sequence_pair_into(a_in, a_opt, b_in, b_opt, *out);
   } else {  // each layer cast its sequences to a dtype of its own
-    out = ops::recurrent_sequence(a_in, a_opt);
-    for (const Tensor& t : ops::recurrent_sequence(b_in, b_opt)) out.push_back(t);
+    *out = ops::recurrent_sequence(a_in, a_opt);
+    for (const Tensor& t : ops::recurrent_sequence(b_in, b_opt)) out->push_back(t);
   }
-  const auto split = out.begin() + 1 + a->num_states();
-  return std::make_pair(a->finish_call(std::vector<Tensor>(out.begin(), split)),
-                        b->finish_call(std::vector<Tensor>(split, out.end())));
+  const auto split = out->begin() + 1 + a->num_states();
+  first_outputs.assign(out->begin(), split);
+  second_outputs.assign(split, out->end());
+  a->finish_outputs(first_outputs);
+  b->finish_outputs(second_outputs);
+  return true;
+}
+
+std::optional<std::pair<std::vector<Tensor>, std::vector<Tensor>>> apply_recurrent_pair(
+    RNNImpl& first, const std::vector<Tensor>& first_inputs, const CallContext& first_ctx,
+    RNNImpl& second, const std::vector<Tensor>& second_inputs, const CallContext& second_ctx) {
+  std::pair<std::vector<Tensor>, std::vector<Tensor>> out;
+  if (!apply_recurrent_pair(first, first_inputs, first_ctx, second, second_inputs, second_ctx,
+                            out.first, out.second)) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 }  // namespace keras::layers

@@ -93,9 +93,15 @@ const RecurrentConfig& recurrent_config(const LayerImpl& layer);
 // (the same sequences, their own initial states): when both are layers
 // make_recurrent_layer made (without activity regularizers), builds them if
 // need be and runs both directions as one ops::recurrent_sequence_pair, each
-// on a thread of its own, returning what first.apply(...) and
-// second.apply(...) would. Otherwise returns nullopt, having done nothing:
+// on a thread of its own, puts what first.apply(...) and second.apply(...)
+// would return into first_outputs and second_outputs (replaced, their memory
+// reused) and returns true. Otherwise returns false, having done nothing:
 // the caller then applies each layer.
+bool apply_recurrent_pair(RNNImpl& first, const std::vector<Tensor>& first_inputs,
+                          const CallContext& first_ctx, RNNImpl& second,
+                          const std::vector<Tensor>& second_inputs, const CallContext& second_ctx,
+                          std::vector<Tensor>& first_outputs, std::vector<Tensor>& second_outputs);
+// The same returning both lists, or nullopt when the layers cannot run as a pair.
 std::optional<std::pair<std::vector<Tensor>, std::vector<Tensor>>> apply_recurrent_pair(
     RNNImpl& first, const std::vector<Tensor>& first_inputs, const CallContext& first_ctx,
     RNNImpl& second, const std::vector<Tensor>& second_inputs, const CallContext& second_ctx);

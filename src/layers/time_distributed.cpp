@@ -5,6 +5,7 @@
 #include "keras/layers/time_distributed.hpp"
 
 #include "keras/ops.hpp"
+#include "layers/call_scratch.hpp"
 #include "layers/layer_config.hpp"
 #include "layers/layer_config_writer.hpp"
 #include "layers/layer_explain_writer.hpp"
@@ -61,26 +62,44 @@ class TimeDistributedImpl : public LayerImpl {
   }
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext& ctx) override {
+    std::vector<Tensor> out;
+    call_into(inputs, ctx, out);
+    return out;
+  }
+
+  // The inner layer's inputs, context and outputs are leased scratch: a warm
+  // training step makes no operator new here.
+  void call_into(const std::vector<Tensor>& inputs, const CallContext& ctx,
+                 std::vector<Tensor>& outputs) override {
     check_single(*this, inputs.size());
     const Tensor& x = inputs[0];
     const Shape& shape = x.shape();
     const std::int64_t batch = shape[0];
     const std::int64_t steps = check_rank(shape)[1];
-    CallContext inner_ctx;
-    inner_ctx.training = ctx.training;
+    ContextScratch inner_ctx;
+    inner_ctx->training = ctx.training;
     if (!ctx.masks.empty() && ctx.masks[0]) {
-      inner_ctx.masks.push_back(fold_mask(*ctx.masks[0], shape));
+      inner_ctx->masks.emplace_back(fold_mask(*ctx.masks[0], shape));
     }
-    const Tensor folded = ops::reshape(x, shape.without_batch().with_dim(0, batch * steps));
-    std::vector<Tensor> out = inner_->apply({folded}, inner_ctx);
-    if (out.size() != 1) throw Error(describe() + ": the wrapped layer must give one output.");
-    const Shape inner_shape = out[0].shape();
+    TensorScratch folded, out;
+    folded->push_back(ops::reshape(x, shape.without_batch().with_dim(0, batch * steps)));
+    inner_->apply_into(*folded, *inner_ctx, *out);
+    if (out->size() != 1) throw Error(describe() + ": the wrapped layer must give one output.");
+    const Shape inner_shape = (*out)[0].shape();
     if (inner_shape.rank() < 1 || inner_shape[0] != batch * steps) {
       throw Error(describe() + ": the wrapped layer " + inner_->describe() +
                   " changed the batch size from " + std::to_string(batch * steps) + " to shape " +
                   inner_shape.to_string() + ".");
     }
-    return {ops::reshape(out[0], inner_shape.without_batch().prepend(steps).prepend(batch))};
+    outputs.resize(1);
+    outputs[0] = ops::reshape((*out)[0], inner_shape.without_batch().prepend(steps).prepend(batch));
+  }
+
+  // The default compute_mask (the mask passes on), without allocating.
+  void compute_mask_into(const std::vector<Tensor>&,
+                         const std::vector<std::optional<Tensor>>& masks,
+                         std::vector<std::optional<Tensor>>& out) const override {
+    pass_masks_into(masks, out);
   }
 
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {

@@ -45,6 +45,27 @@ Tensor align_weight(const Tensor& weight, const Shape& target, const char* what)
   return w;
 }
 
+// mask_weight where the mask is set, else 0, in dtype. Written straight into
+// the result for float32 and float64 (a warm training step makes no operator
+// new); the same values as computing in double and casting.
+Tensor mask_weights(const Tensor& float_mask, double mask_weight, DType dtype) {
+  const auto fill = [&](auto zero) {
+    using T = decltype(zero);
+    Tensor out = Tensor::empty(float_mask.shape(), dtype);
+    const T* m = float_mask.data<T>();
+    T* o = out.data<T>();
+    for (std::int64_t i = 0; i < out.size(); ++i) {
+      o[i] = static_cast<T>(static_cast<double>(m[i]) != 0.0 ? mask_weight : 0.0);
+    }
+    return out;
+  };
+  if (float_mask.dtype() == dtype && dtype == DType::float32) return fill(0.0f);
+  if (float_mask.dtype() == dtype && dtype == DType::float64) return fill(0.0);
+  std::vector<double> weights = float_mask.to_vector<double>();
+  for (double& w : weights) w = w != 0.0 ? mask_weight : 0.0;
+  return Tensor(float_mask.shape(), std::move(weights)).astype(dtype);
+}
+
 // Keras' apply_mask: the mask as weights (total / valid for the mean
 // reductions, so the mean runs over the valid entries only), times sample_weight.
 Tensor apply_mask(const Tensor& sample_weight, const Tensor& mask, DType dtype,
@@ -55,9 +76,7 @@ Tensor apply_mask(const Tensor& sample_weight, const Tensor& mask, DType dtype,
     const double total = static_cast<double>(mask.size());
     const double valid = detail::sum_values(float_mask);
     const double mask_weight = valid == 0.0 ? 0.0 : total / valid;
-    std::vector<double> weights = float_mask.to_vector<double>();
-    for (double& w : weights) w = w != 0.0 ? mask_weight : 0.0;
-    float_mask = Tensor(mask.shape(), std::move(weights)).astype(dtype);
+    float_mask = mask_weights(float_mask, mask_weight, dtype);
   }
   if (!sample_weight.defined()) return float_mask;
   auto [m, w] = squeeze_or_expand_to_same_rank(float_mask, detail::cast_to(sample_weight, dtype));

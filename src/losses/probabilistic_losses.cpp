@@ -153,7 +153,10 @@ Tensor categorical_crossentropy(const Tensor& y_true, const Tensor& y_pred, bool
     t = ops::add(ops::multiply(t, 1.0 - label_smoothing), label_smoothing / num_classes);
   }
   const Tensor log_prob = log_probabilities(p, from_logits, axis);
-  return ops::negative(ops::sum(ops::multiply(t, log_prob), {axis}));
+  const Tensor products = ops::multiply(t, log_prob);
+  // The usual last axis as a constant list: a training step makes no operator new.
+  static const std::vector<int> kLastAxis{-1};
+  return ops::negative(axis == -1 ? ops::sum(products, kLastAxis) : ops::sum(products, {axis}));
 }
 
 Tensor sparse_categorical_crossentropy(const Tensor& y_true, const Tensor& y_pred, bool from_logits,

@@ -155,11 +155,28 @@ Tensor categorical_accuracy(const Tensor& y_true, const Tensor& y_pred) {
         "categorical_accuracy", y_true.shape(), y_pred.shape(),
         "y_true (one-hot) and y_pred must have the same shape up to the last axis");
   }
-  const std::vector<std::int64_t> t = argmax_rows(y_true);
-  const std::vector<std::int64_t> p = argmax_rows(y_pred);
-  std::vector<float> out(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) out[i] = t[i] == p[i];
-  return Tensor(without_last(y_true.shape()), std::move(out));
+  const std::int64_t true_classes = y_true.shape()[-1], pred_classes = y_pred.shape()[-1];
+  if (true_classes == 0 || pred_classes == 0) {
+    const std::vector<std::int64_t> t = argmax_rows(y_true);
+    const std::vector<std::int64_t> p = argmax_rows(y_pred);
+    std::vector<float> out(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) out[i] = t[i] == p[i];
+    return Tensor(without_last(y_true.shape()), std::move(out));
+  }
+  // Written straight into the result: this runs every training step.
+  Tensor out = Tensor::empty(without_last(y_true.shape()), DType::float32);
+  float* o = out.data<float>();
+  visit_values(y_true, [&](const auto* t, std::int64_t) {
+    visit_values(y_pred, [&](const auto* p, std::int64_t) {
+      for (std::int64_t i = 0; i < out.size(); ++i) {
+        o[i] = argmax_row(t + i * true_classes, true_classes) ==
+                       argmax_row(p + i * pred_classes, pred_classes)
+                   ? 1.0f
+                   : 0.0f;
+      }
+    });
+  });
+  return out;
 }
 
 Tensor sparse_categorical_accuracy(const Tensor& y_true, const Tensor& y_pred) {

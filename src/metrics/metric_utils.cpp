@@ -144,6 +144,27 @@ void MeanAccumulator::update(const Tensor& values) {
   add_unweighted(values.shape(), sum);
 }
 
+void MeanAccumulator::update(const Tensor& values, const Tensor& weight) {
+  double weighted = 0.0;
+  double weights = 0.0;
+  losses::detail::visit_values(values, [&](const auto* v, std::int64_t n) {
+    losses::detail::visit_values(weight, [&](const auto* w, std::int64_t) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        const double wi = static_cast<double>(w[i]);
+        weighted += static_cast<double>(v[i]) * wi;
+        weights += wi;
+      }
+    });
+  });
+  const Shape& shape = values.shape();
+  const int rank = shape.rank();
+  const double rest = static_cast<double>(product(shape, std::min(rank, 1), rank));
+  if (rest != 0.0) {
+    total_ += weighted / rest;
+    count_ += weights / rest;
+  }
+}
+
 void MeanAccumulator::update(Array values, const std::optional<Array>& sample_weight) {
   if (!sample_weight) {
     double sum = 0.0;
@@ -221,6 +242,10 @@ class MeanMetricWrapperImpl : public MetricImpl {
     losses::LossValues out = fn_(y_true, y_pred);
     if (!sample_weight.defined() && !mask.defined()) {
       mean_.update(out.values);  // no host copy: this runs every training step
+      return;
+    }
+    if (!sample_weight.defined() && !out.mask.defined() && mask.shape() == out.values.shape()) {
+      mean_.update(out.values, mask);  // no host copies: a masked model's every training step
       return;
     }
     std::optional<Array> weight = apply_mask(optional_array(sample_weight), mask);

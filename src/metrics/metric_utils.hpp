@@ -44,6 +44,10 @@ class MeanAccumulator {
   void update(Array values, const std::optional<Array>& sample_weight);
   // The unweighted update, read straight from the tensor.
   void update(const Tensor& values);
+  // The update weighted by a tensor of the values' shape (a mask without
+  // sample_weight), read straight from the tensors: the same sums as
+  // update(to_array(values), to_array(weight)).
+  void update(const Tensor& values, const Tensor& weight);
   void reset() { total_ = count_ = 0.0; }
   double result() const { return count_ == 0.0 ? 0.0 : total_ / count_; }
   double total() const { return total_; }

@@ -317,9 +317,7 @@ void FunctionalImpl::run_step(RunBuffers& b, LayerImpl& layer) {
     return;
   }
   layer.apply_into(b.ins, b.ctx, b.outs);
-  b.out_masks.clear();
-  std::vector<std::optional<Tensor>> masks = layer.compute_mask(b.ins, b.ctx.masks);
-  if (!masks.empty()) b.out_masks.swap(masks);
+  layer.compute_mask_into(b.ins, b.ctx.masks, b.out_masks);
 }
 
 std::vector<Tensor> FunctionalImpl::call(const std::vector<Tensor>& inputs,

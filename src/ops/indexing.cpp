@@ -12,17 +12,31 @@ using autodiff::Grads;
 using autodiff::Needs;
 using namespace detail;
 
-// The indices as int64 in [0, n), negative ones counted from the end;
-// throws for an index outside [-n, n).
-std::vector<std::int64_t> checked_indices(const char* op, const Tensor& indices, std::int64_t n,
-                                          int axis, const Shape& x_shape) {
+// The indices as an int64 tensor of shape (count,) in [0, n), negative ones
+// counted from the end; throws for an index outside [-n, n). A tensor, not a
+// std::vector, so its memory comes from the tensor allocator's cache.
+Tensor checked_indices(const char* op, const Tensor& indices, std::int64_t n, int axis,
+                       const Shape& x_shape) {
   if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64 &&
       indices.dtype() != DType::uint8) {
     throw Error(std::string("ops.") + op + " needs integer indices (int32 or int64), got dtype " +
                 std::string(dtype_name(indices.dtype())) + ".");
   }
-  std::vector<std::int64_t> idx = indices.to_vector<std::int64_t>();
-  for (std::int64_t& i : idx) {
+  const std::int64_t count = indices.size();
+  Tensor out = Tensor::empty(Shape{count}, DType::int64);
+  std::int64_t* idx = out.data<std::int64_t>();
+  const auto widen = [&](const auto* from) {
+    for (std::int64_t k = 0; k < count; ++k) idx[k] = static_cast<std::int64_t>(from[k]);
+  };
+  if (indices.dtype() == DType::int32) {
+    widen(indices.data<std::int32_t>());
+  } else if (indices.dtype() == DType::int64) {
+    widen(indices.data<std::int64_t>());
+  } else {
+    widen(indices.data<std::uint8_t>());
+  }
+  for (std::int64_t k = 0; k < count; ++k) {
+    std::int64_t& i = idx[k];
     if (i < -n || i >= n) {
       throw Error(std::string("ops.") + op + ": index " + std::to_string(i) +
                   " is out of range for axis " + std::to_string(axis) + " of shape " +
@@ -31,7 +45,7 @@ std::vector<std::int64_t> checked_indices(const char* op, const Tensor& indices,
     }
     if (i < 0) i += n;
   }
-  return idx;
+  return out;
 }
 
 }  // namespace
@@ -42,13 +56,14 @@ Tensor take(const Tensor& x, const Tensor& indices, int axis) {
   if (x.rank() == 0) throw Error("ops.take needs a tensor of rank >= 1.");
   const int ax = normalize_axis("take", axis, x.rank());
   const AxisSplit s = split_at_axis(x.shape(), ax);
-  const std::vector<std::int64_t> idx = checked_indices("take", indices, s.n, axis, x.shape());
-  const std::int64_t count = static_cast<std::int64_t>(idx.size());
-  std::vector<std::int64_t> dims;
-  for (int i = 0; i < ax; ++i) dims.push_back(x.shape()[i]);
-  for (std::int64_t d : indices.shape()) dims.push_back(d);
-  for (int i = ax + 1; i < x.rank(); ++i) dims.push_back(x.shape()[i]);
-  Tensor y = Tensor::empty(Shape(dims), x.dtype());
+  const Tensor idx_tensor = checked_indices("take", indices, s.n, axis, x.shape());
+  const std::int64_t* idx = idx_tensor.data<std::int64_t>();
+  const std::int64_t count = idx_tensor.size();
+  // x's axes before `axis`, the indices' axes, then x's axes after `axis`.
+  Shape dims = x.shape().slice(0, ax);
+  for (std::int64_t d : indices.shape()) dims = dims.append(d);
+  for (int i = ax + 1; i < x.rank(); ++i) dims = dims.append(x.shape()[i]);
+  Tensor y = Tensor::empty(dims, x.dtype());
   const std::size_t row = static_cast<std::size_t>(s.inner) * dtype_size(x.dtype());
   const char* src = static_cast<const char*>(x.raw_data());
   char* dst = static_cast<char*>(y.raw_data());
@@ -60,22 +75,24 @@ Tensor take(const Tensor& x, const Tensor& indices, int axis) {
   });
   if (autodiff::is_recording() && is_floating(x.dtype())) {
     const Shape x_shape = x.shape();
-    autodiff::record({x, indices}, {y}, [x_shape, idx, s, count](const Grads& g, const Needs&) {
-      // Scatter-add: rows taken several times collect several gradients.
-      Tensor dx = Tensor::zeros(x_shape, g[0].dtype());
-      visit_float(dx.dtype(), "take", [&]<class T>() {
-        const T* pg = g[0].data<T>();
-        T* pd = dx.data<T>();
-        for (std::int64_t o = 0; o < s.outer; ++o) {
-          for (std::int64_t k = 0; k < count; ++k) {
-            const T* gr = pg + (o * count + k) * s.inner;
-            T* dr = pd + (o * s.n + idx[k]) * s.inner;
-            for (std::int64_t j = 0; j < s.inner; ++j) dr[j] += gr[j];
-          }
-        }
-      });
-      return Grads{dx, Tensor()};
-    });
+    autodiff::record({x, indices}, {y},
+                     [x_shape, idx_tensor, s, count](const Grads& g, const Needs&) {
+                       const std::int64_t* idx = idx_tensor.data<std::int64_t>();
+                       // Scatter-add: rows taken several times collect several gradients.
+                       Tensor dx = Tensor::zeros(x_shape, g[0].dtype());
+                       visit_float(dx.dtype(), "take", [&]<class T>() {
+                         const T* pg = g[0].data<T>();
+                         T* pd = dx.data<T>();
+                         for (std::int64_t o = 0; o < s.outer; ++o) {
+                           for (std::int64_t k = 0; k < count; ++k) {
+                             const T* gr = pg + (o * count + k) * s.inner;
+                             T* dr = pd + (o * s.n + idx[k]) * s.inner;
+                             for (std::int64_t j = 0; j < s.inner; ++j) dr[j] += gr[j];
+                           }
+                         }
+                       });
+                       return Grads{dx, Tensor()};
+                     });
   }
   return y;
 }

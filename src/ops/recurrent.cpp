@@ -374,6 +374,16 @@ std::vector<Tensor> recurrent_sequence_pair(const RecurrentInputs& first_inputs,
                                             const RecurrentOptions& first_options,
                                             const RecurrentInputs& second_inputs,
                                             const RecurrentOptions& second_options) {
+  std::vector<Tensor> outputs;
+  recurrent_sequence_pair_into(first_inputs, first_options, second_inputs, second_options, outputs);
+  return outputs;
+}
+
+void recurrent_sequence_pair_into(const RecurrentInputs& first_inputs,
+                                  const RecurrentOptions& first_options,
+                                  const RecurrentInputs& second_inputs,
+                                  const RecurrentOptions& second_options,
+                                  std::vector<Tensor>& outputs) {
   const bool recording = autodiff::is_recording();
   Run a = make_run(make_call(first_inputs, first_options), recording);
   Run b = make_run(make_call(second_inputs, second_options), recording);
@@ -384,8 +394,7 @@ std::vector<Tensor> recurrent_sequence_pair(const RecurrentInputs& first_inputs,
   cpu::parallel_pair(
       std::min(work_of(a.c.spec), work_of(b.c.spec)), [&] { run_forward(a); },
       [&] { run_forward(b); });
-  std::vector<Tensor> outputs;
-  outputs.reserve(6);
+  outputs.clear();
   a.add_outputs(outputs);
   const std::size_t first_count = outputs.size();
   b.add_outputs(outputs);
@@ -409,7 +418,6 @@ std::vector<Tensor> recurrent_sequence_pair(const RecurrentInputs& first_inputs,
                        return da;
                      });
   }
-  return outputs;
 }
 
 std::vector<Tensor> reference_recurrent_sequence(const RecurrentInputs& in,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend/cpu/recurrent.hpp"
+#include "backend/small_object_pool.hpp"
 #include "keras/tensor.hpp"
 
 namespace keras::ops {
@@ -26,12 +27,14 @@ struct RecurrentOptions {
 };
 
 struct RecurrentInputs {
-  Tensor sequences;                    // (batch, time, features), float32 or float64
-  std::vector<Tensor> initial_states;  // h (LSTM: h, c), each (batch, units)
-  Tensor kernel;                       // (features, gates * units)
-  Tensor recurrent_kernel;             // (units, gates * units)
-  Tensor bias;  // (gates * units,), GRU reset_after (2, 3 * units), or undefined
-  Tensor mask;  // optional (batch, time) bool: false steps keep the previous states
+  Tensor sequences;  // (batch, time, features), float32 or float64
+  // h (LSTM: h, c), each (batch, units); pooled, so a layer's call that
+  // fills it each step makes no operator new.
+  std::vector<Tensor, backend::PoolAllocator<Tensor>> initial_states;
+  Tensor kernel;            // (features, gates * units)
+  Tensor recurrent_kernel;  // (units, gates * units)
+  Tensor bias;              // (gates * units,), GRU reset_after (2, 3 * units), or undefined
+  Tensor mask;              // optional (batch, time) bool: false steps keep the previous states
   // Optional dropout masks, constant over time, values 0 or 1 / (1 - rate):
   // (1 or gates, batch, features) and (1 or gates, batch, units).
   Tensor input_dropout;
@@ -57,6 +60,13 @@ std::vector<Tensor> recurrent_sequence_pair(const RecurrentInputs& first_inputs,
                                             const RecurrentOptions& first_options,
                                             const RecurrentInputs& second_inputs,
                                             const RecurrentOptions& second_options);
+
+// recurrent_sequence_pair into outputs (replaced, its memory reused).
+void recurrent_sequence_pair_into(const RecurrentInputs& first_inputs,
+                                  const RecurrentOptions& first_options,
+                                  const RecurrentInputs& second_inputs,
+                                  const RecurrentOptions& second_options,
+                                  std::vector<Tensor>& outputs);
 
 // The same through the plain reference kernel (not recorded): what the
 // tests compare recurrent_sequence with.
