@@ -1,19 +1,17 @@
 #include "saving/h5_file.hpp"
 
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include "keras/error.hpp"
+#include "saving/atomic_write.hpp"
 #include "saving/h5_precheck.hpp"
 
 namespace keras::saving {
@@ -90,24 +88,11 @@ std::string image_name() {
 
 void H5File::write_atomically(const std::string& path, const std::string& context,
                               const std::function<void(H5File&)>& write) {
-  // Beside the target, so the final rename stays on one file system.
-  static std::atomic<int> counter{0};
-  const std::string tmp =
-      path + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  try {
+  saving::write_atomically(path, context, [&](const std::string& tmp) {
     H5File file = create(tmp, context);
     write(file);
     file.close();
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error(context + ": cannot replace the file: " + ec.message() + ".");
-  }
+  });
 }
 
 H5File H5File::create(const std::string& path, std::string context) {

@@ -18,9 +18,9 @@ class H5File {
  public:
   // Creates (truncates) a file for writing.
   static H5File create(const std::string& path, std::string context);
-  // Creates a file beside path, lets write fill it, closes it and renames it
-  // over path: a save that fails at any point leaves an existing file intact
-  // and no temporary behind.
+  // Creates a file beside path, lets write fill it, closes it, flushes it to
+  // disk and renames it over path (saving::write_atomically): a save that
+  // fails at any point leaves an existing file intact and no temporary behind.
   static void write_atomically(const std::string& path, const std::string& context,
                                const std::function<void(H5File&)>& write);
   // Opens an existing file read-only; throws if it is missing or not HDF5.

@@ -1,18 +1,15 @@
 // KerasArchive and write_archive over libzip.
 #include "saving/keras_archive.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zip.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <memory>
 
 #include "keras/error.hpp"
+#include "saving/atomic_write.hpp"
 
 namespace keras::saving {
 
@@ -165,19 +162,6 @@ const std::string& KerasArchive::member(const std::string& name) const {
 
 namespace {
 
-std::string temporary_path(const std::string& path) {
-  static std::atomic<int> counter{0};
-  return path + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-}
-
-void flush_to_disk(const std::string& path, const std::string& context) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw Error(context + ": cannot reopen the written file to flush it.");
-  const int status = ::fsync(fd);
-  ::close(fd);
-  if (status != 0) throw Error(context + ": cannot flush the written file to disk.");
-}
-
 void write_members(const std::string& tmp, const std::vector<ArchiveMember>& members,
                    const std::string& context) {
   int code = 0;
@@ -218,20 +202,8 @@ void write_members(const std::string& tmp, const std::vector<ArchiveMember>& mem
 
 void write_archive(const std::string& path, const std::vector<ArchiveMember>& members,
                    const std::string& context) {
-  const std::string tmp = temporary_path(path);
-  try {
-    write_members(tmp, members, context);
-    flush_to_disk(tmp, context);
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error(context + ": cannot replace the file: " + ec.message() + ".");
-  }
+  write_atomically(path, context,
+                   [&](const std::string& tmp) { write_members(tmp, members, context); });
 }
 
 }  // namespace keras::saving
