@@ -168,40 +168,37 @@ std::uint64_t read_link(const Image& image, const Message& message) {
   image.unsupported("a link of type " + std::to_string(type) + at_byte(message.at));
 }
 
-// Version 0, flags, [maximum creation index], fractal heap address, name
-// index B-tree address, [creation order index address].
-void check_link_info(const Image& image, const Message& message) {
-  Cursor cursor = message.data(image, "the link info message");
+namespace {
+
+// Link info and attribute info messages share one layout: version 0, flags,
+// [maximum creation index, max_index_size bytes], fractal heap address, name
+// index B-tree address, [creation order index address]. A defined heap
+// address means dense storage, which kerascpp does not read.
+void check_storage_info(const Image& image, const Message& message, const char* name,
+                        std::uint64_t max_index_size, const std::string& dense_storage) {
+  Cursor cursor = message.data(image, name);
   check_version(cursor, 0, 0);
   const std::uint8_t flags = cursor.u8();
   if ((flags & ~0x03) != 0) cursor.damaged("has unknown flags");
-  if ((flags & 0x01) != 0) cursor.skip(8);
+  if ((flags & 0x01) != 0) cursor.skip(max_index_size);
   const std::uint64_t heap = cursor.address();
   cursor.address();
   if ((flags & 0x02) != 0) cursor.address();
-  if (heap != kUndefined) {
-    image.unsupported(
-        "dense link storage (a group of many links, as written with "
-        "libver=\"latest\" or track_order=True)" +
-        at_byte(message.at));
-  }
+  if (heap != kUndefined) image.unsupported(dense_storage + at_byte(message.at));
+}
+
+}  // namespace
+
+void check_link_info(const Image& image, const Message& message) {
+  check_storage_info(image, message, "the link info message", 8,
+                     "dense link storage (a group of many links, as written with "
+                     "libver=\"latest\" or track_order=True)");
 }
 
 void check_attribute_info(const Image& image, const Message& message) {
-  Cursor cursor = message.data(image, "the attribute info message");
-  check_version(cursor, 0, 0);
-  const std::uint8_t flags = cursor.u8();
-  if ((flags & ~0x03) != 0) cursor.damaged("has unknown flags");
-  if ((flags & 0x01) != 0) cursor.skip(2);
-  const std::uint64_t heap = cursor.address();
-  cursor.address();
-  if ((flags & 0x02) != 0) cursor.address();
-  if (heap != kUndefined) {
-    image.unsupported(
-        "dense attribute storage (many or large attributes, as written with "
-        "libver=\"latest\")" +
-        at_byte(message.at));
-  }
+  check_storage_info(image, message, "the attribute info message", 2,
+                     "dense attribute storage (many or large attributes, as written with "
+                     "libver=\"latest\")");
 }
 
 void check_fixed_message(const Image& image, const Message& message) {
