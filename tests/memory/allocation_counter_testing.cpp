@@ -1,6 +1,7 @@
 // The replacement operator new behind allocation_counter_testing.hpp. Tracing
 // stores stacks in a fixed array and prints them with backtrace_symbols_fd,
-// which do not allocate, so tracing does not count itself.
+// which do not allocate, so tracing does not count itself. Also the shared
+// body of the warm training step tests.
 #include "memory/allocation_counter_testing.hpp"
 
 #include <execinfo.h>
@@ -57,6 +58,28 @@ NewTracer::~NewTracer() {
     std::fflush(stderr);
     backtrace_symbols_fd(g_stacks[i].frames + 1, g_stacks[i].depth - 1, STDERR_FILENO);
   }
+}
+
+::testing::AssertionResult warm_train_steps_make_no_operator_new(const Model& model,
+                                                                 const TrainingData& data,
+                                                                 std::int64_t batch_size) {
+  FitOptions options;
+  options.batch_size = batch_size;
+  options.verbose = 0;
+  options.shuffle = false;
+  const auto news_in_fit = [&](std::int64_t batches) {
+    const auto [x, y] = data(batches * batch_size);
+    return news_during([&] { model.fit(x, y, options); });
+  };
+  news_in_fit(3);
+  news_in_fit(3);
+  const std::uint64_t few = news_in_fit(4);
+  const std::uint64_t many = news_in_fit(8);
+  if (many == few) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << (static_cast<double>(many) - static_cast<double>(few)) / 4.0
+         << " operator new per warm step (" << few << " in a fit over 4 batches, " << many
+         << " over 8)";
 }
 
 }  // namespace keras::testing
