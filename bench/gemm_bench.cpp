@@ -1,6 +1,7 @@
 // sgemm on the reference shapes: OpenBLAS (the OpenMP build kerascpp links),
-// oneDNN's dnnl_sgemm, and kerascpp's own cpu::gemm (OpenBLAS plus the gemv
-// path for one-row products), each with 1 and 2 OpenMP threads.
+// oneDNN's dnnl_sgemm, and kerascpp's own cpu::gemm (its AVX-512 kernel,
+// OpenBLAS for the rest, and the gemv path for one-row products), each with 1
+// and 2 OpenMP threads. KERASCPP_GEMM=blas makes cpu::gemm use OpenBLAS only.
 //
 //   build/bench/gemm_bench --benchmark_min_time=0.5
 //   (the GFLOP/s column is "FLOPS", in G/s)

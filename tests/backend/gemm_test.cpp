@@ -67,6 +67,50 @@ const std::vector<GemmCase> kCases = {
     {false, true, 259, 130, 128, 0.5, 0.0},
 };
 
+// Shapes for the AVX-512 kernel (src/backend/cpu/sgemm_avx512.cpp): its
+// 12 x 32 tile with partial tiles on both edges, several blocks of the inner
+// dimension (320+), of the rows (768+) and of the columns (1024+), every
+// transposition, scaled and accumulated.
+const std::vector<GemmCase> kTiledCases = {
+    {false, false, 128, 512, 784, 1.0, 0.0},  {true, false, 784, 512, 128, 1.0, 0.0},
+    {false, true, 128, 784, 512, 1.0, 0.0},   {true, true, 37, 45, 700, 0.5, 1.0},
+    {false, false, 13, 33, 1100, -1.0, 0.5},  {true, false, 1601, 40, 17, 1.0, 0.0},
+    {false, true, 50, 2100, 20, 2.0, 0.25},   {false, false, 12, 32, 683, 1.0, 0.0},
+    {true, true, 131, 97, 257, 1.0, 1.0},
+};
+
+TEST(Gemm, TiledKernelMatchesReference) {
+  for (const GemmCase& c : kTiledCases) check<float>(c, 1e-5);
+}
+
+TEST(Gemm, TiledKernelOnOneThreadInsideAParallelRegion) {
+  // Inside a parallel region each product runs on its own thread, with that
+  // thread's packing buffers.
+  std::vector<float> c[2], r[2];
+  const auto a = random_values<float>(96 * 300, 8), b = random_values<float>(300 * 200, 9);
+  cpu::parallel_pair(
+      std::int64_t{1} << 20,
+      [&] {
+        c[0].assign(96 * 200, 0.0f);
+        cpu::gemm(false, false, 96, 200, 300, 1.0f, a.data(), 300, b.data(), 200, 0.0f,
+                  c[0].data(), 200);
+      },
+      [&] {
+        c[1].assign(200 * 96, 0.0f);
+        cpu::gemm(true, true, 200, 96, 300, 1.0f, b.data(), 200, a.data(), 300, 0.0f,
+                  c[1].data(), 96);
+      });
+  r[0].assign(96 * 200, 0.0f);
+  r[1].assign(200 * 96, 0.0f);
+  cpu::reference_gemm<float>(false, false, 96, 200, 300, 1.0f, a.data(), 300, b.data(), 200, 0.0f,
+                             r[0].data(), 200);
+  cpu::reference_gemm<float>(true, true, 200, 96, 300, 1.0f, b.data(), 200, a.data(), 300, 0.0f,
+                             r[1].data(), 96);
+  for (int t = 0; t < 2; ++t) {
+    for (std::size_t i = 0; i < r[t].size(); ++i) ASSERT_NEAR(c[t][i], r[t][i], 1e-3) << t << " " << i;
+  }
+}
+
 TEST(Gemm, FloatMatchesReference) {
   for (const GemmCase& c : kCases) check<float>(c, 1e-5);
 }
@@ -83,6 +127,10 @@ TEST(Gemm, BetaZeroIgnoresNaNsInTheOutput) {
     cpu::gemm(false, false, m, 2, 3, 1.0f, a.data(), 3, b.data(), 2, 0.0f, c.data(), 2);
     for (float v : c) EXPECT_EQ(v, 3.0f);
   }
+  // The same through the tiled kernel, over several inner-dimension blocks.
+  std::vector<float> a(64 * 700, 0.5f), b(700 * 48, 2.0f), c(64 * 48, std::nanf(""));
+  cpu::gemm(false, false, 64, 48, 700, 1.0f, a.data(), 700, b.data(), 48, 0.0f, c.data(), 48);
+  for (float v : c) EXPECT_EQ(v, 700.0f);
 }
 
 TEST(Gemm, TwoThreadsMultiplyAtOnce) {

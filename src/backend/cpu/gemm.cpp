@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <type_traits>
 #include "backend/cpu/gemm.hpp"
+#include "backend/cpu/sgemm_avx512.hpp"
 
 #include <cblas.h>
 #include <dlfcn.h>
@@ -172,6 +173,12 @@ void gemm_impl(Gemm blas_gemm, Gemv blas_gemv, bool trans_a, bool trans_b, std::
                 alpha, b, static_cast<blasint>(ldb), a, static_cast<blasint>(incx), beta, c, 1);
     }
     return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    if (sgemm_avx512_suits(m, n, k)) {
+      sgemm_avx512(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
   }
   if (split_by_rows(m, n, k)) {
     gemm_rows_per_thread(blas_gemm, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

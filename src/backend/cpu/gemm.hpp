@@ -1,7 +1,9 @@
 #pragma once
-// Matrix products on row-major matrices. gemm goes to OpenBLAS (its OpenMP
-// build, so it shares the one thread pool); reference_gemm is the plain triple
-// loop the tests compare it with.
+// Matrix products on row-major matrices. gemm takes float32 products of a
+// dozen rows or more to kerascpp's own AVX-512 kernel (sgemm_avx512.hpp) when
+// the build has AVX-512, and everything else to OpenBLAS (its OpenMP build,
+// so it shares the one thread pool); reference_gemm is the plain triple loop
+// the tests compare both with.
 #include <cstdint>
 
 namespace keras::backend::cpu {
