@@ -48,12 +48,38 @@ CASES = {
 SHAPES = [(3, 4), (4,)]
 STEPS = 5
 
+# Variables wide enough for the vectorised update loops (16 floats at a time
+# plus a tail), with gradients that are zero in places (velocity 0) and tiny
+# in others.
+WIDE_CASES = {
+    "adam_wide": lambda: keras.optimizers.Adam(),
+    "adam_amsgrad_wide": lambda: keras.optimizers.Adam(learning_rate=0.01, amsgrad=True),
+    "adamw_wide": lambda: keras.optimizers.AdamW(),
+}
+WIDE_SHAPES = [(37, 29), (45,)]
+
+
+def wide_gradient(rng, shape):
+    g = rng.normal(0, 1, shape).astype("float32")
+    flat = g.reshape(-1)
+    flat[::7] = 0.0
+    flat[3::11] *= 1e-6
+    return g
+
 
 def main():
     rng = np.random.default_rng(7)
     initial = [rng.normal(0, 1, s).astype("float32") for s in SHAPES]
     grads = [[rng.normal(0, 1, s).astype("float32") for s in SHAPES] for _ in range(STEPS)]
-    for name, make in CASES.items():
+    write_cases(CASES, initial, grads)
+    wide_rng = np.random.default_rng(11)
+    wide_initial = [wide_rng.normal(0, 1, s).astype("float32") for s in WIDE_SHAPES]
+    wide_grads = [[wide_gradient(wide_rng, s) for s in WIDE_SHAPES] for _ in range(STEPS)]
+    write_cases(WIDE_CASES, wide_initial, wide_grads)
+
+
+def write_cases(cases, initial, grads):
+    for name, make in cases.items():
         d = OUT / name
         d.mkdir(parents=True, exist_ok=True)
         variables = [keras.Variable(w.copy(), name=f"w{i}") for i, w in enumerate(initial)]
@@ -75,7 +101,7 @@ def main():
             "config": {k: v for k, v in opt.get_config().items()
                        if isinstance(v, (int, float, bool, str, type(None)))},
             "steps": STEPS,
-            "num_variables": len(SHAPES),
+            "num_variables": len(initial),
             "learning_rates": lrs,
             "optimizer_variables": [v.path for v in opt.variables],
         }
