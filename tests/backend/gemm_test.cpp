@@ -70,12 +70,13 @@ const std::vector<GemmCase> kCases = {
 // Shapes for the AVX-512 kernel (src/backend/cpu/sgemm_avx512.cpp): its
 // 12 x 32 tile with partial tiles on both edges, several blocks of the inner
 // dimension (320+), of the rows (768+) and of the columns (1024+), every
-// transposition, scaled and accumulated.
+// transposition, scaled and accumulated; each at least the 2M multiply-adds
+// below which gemm keeps OpenBLAS.
 const std::vector<GemmCase> kTiledCases = {
     {false, false, 128, 512, 784, 1.0, 0.0},  {true, false, 784, 512, 128, 1.0, 0.0},
-    {false, true, 128, 784, 512, 1.0, 0.0},   {true, true, 37, 45, 700, 0.5, 1.0},
-    {false, false, 13, 33, 1100, -1.0, 0.5},  {true, false, 1601, 40, 17, 1.0, 0.0},
-    {false, true, 50, 2100, 20, 2.0, 0.25},   {false, false, 12, 32, 683, 1.0, 0.0},
+    {false, true, 128, 784, 512, 1.0, 0.0},   {true, true, 37, 85, 700, 0.5, 1.0},
+    {false, false, 13, 150, 1100, -1.0, 0.5}, {true, false, 1601, 80, 17, 1.0, 0.0},
+    {false, true, 50, 2100, 20, 2.0, 0.25},   {false, false, 12, 32, 5500, 1.0, 0.0},
     {true, true, 131, 97, 257, 1.0, 1.0},
 };
 
