@@ -271,7 +271,10 @@ void run_blocks(const Problem& q, const Buffers& buffers, int part, int parts) {
           pack_a_strip(q.trans_a, q.a, q.lda, ic + s * kMr, std::min(kMr, mc - s * kMr), pc, kc,
                        packed_a + s * kMr * kc);
         }
+        // Split by columns, each thread reads only what it packed itself.
+        if (!split_columns) {
 #pragma omp barrier
+        }
         for (std::int64_t i = own_m.begin; i < own_m.end; ++i) {
           const std::int64_t rows = std::min(kMr, mc - i * kMr);
           for (std::int64_t j = own_n.begin; j < own_n.end; ++j) {
@@ -281,8 +284,12 @@ void run_blocks(const Problem& q, const Buffers& buffers, int part, int parts) {
                          !first || q.beta != 0.0f);
           }
         }
-        // The next block's packing overwrites what the others may still read.
+        // The next block's packing overwrites what the others may still read
+        // (after the last block, the end of the parallel region waits).
+        const bool last = jc + nc >= q.n && pc + kc >= q.k && ic + mc >= q.m;
+        if (!split_columns && !last) {
 #pragma omp barrier
+        }
       }
     }
   }
