@@ -1,11 +1,11 @@
 // The BLAS-backed gemm against the plain reference_gemm.
-#include <gtest/gtest.h>
+#include "backend/cpu/gemm.hpp"
 
+#include <gtest/gtest.h>
 
 #include <random>
 #include <vector>
 
-#include "backend/cpu/gemm.hpp"
 #include "backend/cpu/parallel.hpp"
 
 namespace {
@@ -29,8 +29,8 @@ struct GemmCase {
 
 template <class T>
 void check(const GemmCase& c, double tol) {
-  SCOPED_TRACE(::testing::Message() << "m=" << c.m << " n=" << c.n << " k=" << c.k << " ta="
-                                    << c.ta << " tb=" << c.tb << " beta=" << c.beta);
+  SCOPED_TRACE(::testing::Message() << "m=" << c.m << " n=" << c.n << " k=" << c.k << " ta=" << c.ta
+                                    << " tb=" << c.tb << " beta=" << c.beta);
   // Row strides larger than the rows, to catch ld mix-ups.
   const std::int64_t lda = (c.ta ? c.m : c.k) + 3, ldb = (c.tb ? c.k : c.n) + 2, ldc = c.n + 1;
   const std::int64_t a_rows = c.ta ? c.k : c.m, b_rows = c.tb ? c.n : c.k;
@@ -48,22 +48,32 @@ void check(const GemmCase& c, double tol) {
 }
 
 const std::vector<GemmCase> kCases = {
-    {false, false, 7, 5, 3, 1.0, 0.0},    {true, false, 7, 5, 3, 1.0, 0.0},
-    {false, true, 7, 5, 3, 1.0, 0.0},     {true, true, 7, 5, 3, 0.5, 1.0},
-    {false, false, 1, 33, 17, 1.0, 0.0},  {false, true, 1, 33, 17, 1.0, 0.0},   // gemv paths
-    {true, false, 1, 33, 17, 2.0, 0.5},   {false, false, 1, 10, 256, 1.0, 0.0},
-    {false, false, 64, 130, 70, 1.0, 0.0}, {true, false, 70, 64, 130, 1.0, 1.0},
-    {false, false, 4, 3, 0, 1.0, 0.0},    {false, false, 4, 3, 0, 1.0, 2.0},  // k == 0
+    {false, false, 7, 5, 3, 1.0, 0.0},
+    {true, false, 7, 5, 3, 1.0, 0.0},
+    {false, true, 7, 5, 3, 1.0, 0.0},
+    {true, true, 7, 5, 3, 0.5, 1.0},
+    {false, false, 1, 33, 17, 1.0, 0.0},
+    {false, true, 1, 33, 17, 1.0, 0.0},  // gemv paths
+    {true, false, 1, 33, 17, 2.0, 0.5},
+    {false, false, 1, 10, 256, 1.0, 0.0},
+    {false, false, 64, 130, 70, 1.0, 0.0},
+    {true, false, 70, 64, 130, 1.0, 1.0},
+    {false, false, 4, 3, 0, 1.0, 0.0},
+    {false, false, 4, 3, 0, 1.0, 2.0},  // k == 0
     {false, false, 0, 3, 5, 1.0, 0.0},
     // The batch-1 kernel: full 64-column blocks, a partial one, threaded.
-    {false, false, 1, 600, 200, 1.0, 0.0}, {true, false, 1, 128, 600, 0.5, 1.0},
+    {false, false, 1, 600, 200, 1.0, 0.0},
+    {true, false, 1, 128, 600, 0.5, 1.0},
     // ... with an odd number of rows (its rows go two at a time), and one row.
-    {false, false, 1, 192, 33, 1.0, 0.0},  {true, false, 1, 64, 1, 1.0, 0.0},
+    {false, false, 1, 192, 33, 1.0, 0.0},
+    {true, false, 1, 64, 1, 1.0, 0.0},
     // Several rows: scaled, accumulated, transposed.
-    {false, true, 33, 65, 40, 2.0, 0.5},   {true, true, 17, 9, 130, -1.0, 0.25},
+    {false, true, 33, 65, 40, 2.0, 0.5},
+    {true, true, 17, 9, 130, -1.0, 0.25},
     // Short inner dimension, split by rows over the threads (a weight
     // gradient), with rows that do not divide evenly.
-    {true, false, 300, 128, 128, 1.0, 0.0}, {false, false, 520, 70, 120, 1.0, 0.5},
+    {true, false, 300, 128, 128, 1.0, 0.0},
+    {false, false, 520, 70, 120, 1.0, 0.5},
     {false, true, 259, 130, 128, 0.5, 0.0},
 };
 
@@ -73,11 +83,18 @@ const std::vector<GemmCase> kCases = {
 // transposition, scaled and accumulated; each at least the 2M multiply-adds
 // below which gemm keeps OpenBLAS.
 const std::vector<GemmCase> kTiledCases = {
-    {false, false, 128, 512, 784, 1.0, 0.0},  {true, false, 784, 512, 128, 1.0, 0.0},
-    {false, true, 128, 784, 512, 1.0, 0.0},   {true, true, 37, 85, 700, 0.5, 1.0},
-    {false, false, 13, 150, 1100, -1.0, 0.5}, {true, false, 1601, 80, 17, 1.0, 0.0},
-    {false, true, 50, 2100, 20, 2.0, 0.25},   {false, false, 12, 32, 5500, 1.0, 0.0},
+    {false, false, 128, 512, 784, 1.0, 0.0},
+    {true, false, 784, 512, 128, 1.0, 0.0},
+    {false, true, 128, 784, 512, 1.0, 0.0},
+    {true, true, 37, 85, 700, 0.5, 1.0},
+    {false, false, 13, 150, 1100, -1.0, 0.5},
+    {true, false, 1601, 80, 17, 1.0, 0.0},
+    {false, true, 50, 2100, 20, 2.0, 0.25},
+    {false, false, 12, 32, 5500, 1.0, 0.0},
     {true, true, 131, 97, 257, 1.0, 1.0},
+    // Uneven last blocks, split by columns: of k (3 x 367 -> 366) and of n.
+    {false, false, 24, 200, 1100, 1.0, 0.5},
+    {false, true, 20, 2150, 60, 1.0, 0.0},
 };
 
 TEST(Gemm, TiledKernelMatchesReference) {
@@ -93,13 +110,13 @@ TEST(Gemm, TiledKernelOnOneThreadInsideAParallelRegion) {
       std::int64_t{1} << 20,
       [&] {
         c[0].assign(96 * 200, 0.0f);
-        cpu::gemm(false, false, 96, 200, 300, 1.0f, a.data(), 300, b.data(), 200, 0.0f,
-                  c[0].data(), 200);
+        cpu::gemm(false, false, 96, 200, 300, 1.0f, a.data(), 300, b.data(), 200, 0.0f, c[0].data(),
+                  200);
       },
       [&] {
         c[1].assign(200 * 96, 0.0f);
-        cpu::gemm(true, true, 200, 96, 300, 1.0f, b.data(), 200, a.data(), 300, 0.0f,
-                  c[1].data(), 96);
+        cpu::gemm(true, true, 200, 96, 300, 1.0f, b.data(), 200, a.data(), 300, 0.0f, c[1].data(),
+                  96);
       });
   r[0].assign(96 * 200, 0.0f);
   r[1].assign(200 * 96, 0.0f);
@@ -108,7 +125,8 @@ TEST(Gemm, TiledKernelOnOneThreadInsideAParallelRegion) {
   cpu::reference_gemm<float>(true, true, 200, 96, 300, 1.0f, b.data(), 200, a.data(), 300, 0.0f,
                              r[1].data(), 96);
   for (int t = 0; t < 2; ++t) {
-    for (std::size_t i = 0; i < r[t].size(); ++i) ASSERT_NEAR(c[t][i], r[t][i], 1e-3) << t << " " << i;
+    for (std::size_t i = 0; i < r[t].size(); ++i)
+      ASSERT_NEAR(c[t][i], r[t][i], 1e-3) << t << " " << i;
   }
 }
 
@@ -144,7 +162,8 @@ TEST(Gemm, TwoThreadsMultiplyAtOnce) {
   const auto product = [&](const std::vector<float>& b, std::vector<float>& c) {
     cpu::gemm(true, false, 300, 80, 128, 1.0f, a.data(), 300, b.data(), 80, 0.0f, c.data(), 80);
   };
-  cpu::parallel_pair(std::int64_t{1} << 20, [&] { product(b1, c1); }, [&] { product(b2, c2); });
+  cpu::parallel_pair(
+      std::int64_t{1} << 20, [&] { product(b1, c1); }, [&] { product(b2, c2); });
   cpu::reference_gemm<float>(true, false, 300, 80, 128, 1.0f, a.data(), 300, b1.data(), 80, 0.0f,
                              r1.data(), 80);
   cpu::reference_gemm<float>(true, false, 300, 80, 128, 1.0f, a.data(), 300, b2.data(), 80, 0.0f,

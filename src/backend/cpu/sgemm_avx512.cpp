@@ -16,6 +16,13 @@ namespace keras::backend::cpu {
 
 #if defined(__AVX512F__)
 
+// GCC 12's AVX-512 intrinsics (unpack, shuffle, max, ...) start from
+// _mm512_undefined_ps(), which -W(maybe-)uninitialized reports once they are
+// inlined (a GCC bug).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 namespace {
 
 // The register tile: 12 rows of C by 32 columns (two vectors), 24
@@ -78,14 +85,10 @@ std::int64_t block_size(std::int64_t total, std::int64_t limit, std::int64_t uni
   return (size + unit - 1) / unit * unit;
 }
 
-// GCC 12's unpack and shuffle intrinsics start from _mm512_undefined_ps(),
-// which -Wuninitialized reports once they are inlined here (a GCC bug).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
 // Loads a block of `rows` (<= 16) rows of `count` (<= 16) floats each, zero
 // beyond, and returns its columns: col[q] lane r = src[r * ld + q].
-void load_transposed_16x16(const float* src, std::int64_t ld, std::int64_t rows,
-                           std::int64_t count, __m512 col[16]) {
+void load_transposed_16x16(const float* src, std::int64_t ld, std::int64_t rows, std::int64_t count,
+                           __m512 col[16]) {
   const __mmask16 keep = lanes(count);
   __m512 r[16], t[16];
   for (int i = 0; i < 16; ++i) {
@@ -118,7 +121,6 @@ void load_transposed_16x16(const float* src, std::int64_t ld, std::int64_t rows,
     col[12 + c] = _mm512_shuffle_f32x4(t[4 + c], t[12 + c], 0xdd);
   }
 }
-#pragma GCC diagnostic pop
 
 // Strip layout [p][r]: the kMr values of column p of a 12-row strip of op(A)
 // side by side; rows past the matrix are zero.
@@ -173,11 +175,18 @@ void pack_b_strip(bool trans_b, const float* b, std::int64_t ldb, std::int64_t j
   }
 }
 
-// C tile (rows x cols, at most 12 x 32) = alpha * Ap Bp + beta * C, where
-// beta is only applied (and C only read) when read_c.
-void kernel_12x32(std::int64_t kc, const float* __restrict ap, const float* __restrict bp,
-                  float* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, float alpha,
-                  float beta, bool read_c) {
+// What the kernel does to a C tile after adding up its last block of the
+// inner dimension.
+struct TileEnd {
+  float alpha, beta;
+  bool read_c;        // beta * C is added (else C is only written)
+  const float* bias;  // added per column when not null (final block only)
+  bool relu;          // max(0, .) (final block only)
+};
+
+// C tile (rows x cols, at most 12 x 32) = end(alpha * Ap Bp + beta * C).
+void kernel_12x32(std::int64_t kc, const float* __restrict ap, const float* __restrict bp, float* c,
+                  std::int64_t ldc, std::int64_t rows, std::int64_t cols, const TileEnd& end) {
   __m512 lo[kMr], hi[kMr];
 #pragma GCC unroll 12
   for (int r = 0; r < kMr; ++r) lo[r] = hi[r] = _mm512_setzero_ps();
@@ -197,15 +206,22 @@ void kernel_12x32(std::int64_t kc, const float* __restrict ap, const float* __re
     bp += kNr;
   }
   const __mmask16 m0 = lanes(cols), m1 = lanes(cols - 16);
-  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const __m512 va = _mm512_set1_ps(end.alpha), vb = _mm512_set1_ps(end.beta);
+  const __m512 bias0 = end.bias ? _mm512_maskz_loadu_ps(m0, end.bias) : _mm512_setzero_ps();
+  const __m512 bias1 = end.bias ? _mm512_maskz_loadu_ps(m1, end.bias + 16) : _mm512_setzero_ps();
+  const __m512 zero = _mm512_setzero_ps();
 #pragma GCC unroll 12
   for (int r = 0; r < kMr; ++r) {
     if (r < rows) {
       float* cr = c + r * ldc;
-      __m512 v0 = _mm512_mul_ps(lo[r], va), v1 = _mm512_mul_ps(hi[r], va);
-      if (read_c) {
+      __m512 v0 = _mm512_fmadd_ps(lo[r], va, bias0), v1 = _mm512_fmadd_ps(hi[r], va, bias1);
+      if (end.read_c) {
         v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), v0);
         v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), v1);
+      }
+      if (end.relu) {
+        v0 = _mm512_max_ps(v0, zero);
+        v1 = _mm512_max_ps(v1, zero);
       }
       _mm512_mask_storeu_ps(cr, m0, v0);
       _mm512_mask_storeu_ps(cr + 16, m1, v1);
@@ -240,6 +256,8 @@ struct Problem {
   float beta;
   float* c;
   std::int64_t ldc;
+  const float* bias;
+  bool relu;
 };
 
 // The blocked product on `parts` threads (this is thread `part`). The threads
@@ -258,30 +276,34 @@ void run_blocks(const Problem& q, const Buffers& buffers, int part, int parts) {
     const Range own_n = split_columns ? share(n_strips, part, parts) : Range{0, n_strips};
     for (std::int64_t pc = 0; pc < q.k; pc += kc_max) {
       const std::int64_t kc = std::min(kc_max, q.k - pc);
-      const bool first = pc == 0;
+      const bool first = pc == 0, final_block = pc + kc >= q.k;
       const Range pack_n = split_columns ? own_n : share(n_strips, part, parts);
       for (std::int64_t s = pack_n.begin; s < pack_n.end; ++s) {
         pack_b_strip(q.trans_b, q.b, q.ldb, jc + s * kNr, std::min(kNr, nc - s * kNr), pc, kc,
-                     packed_b + s * kNr * kc);
+                     packed_b + s * kNr * kc_max);
       }
       for (std::int64_t ic = 0; ic < q.m; ic += mc_max) {
         const std::int64_t mc = std::min(mc_max, q.m - ic), m_strips = (mc + kMr - 1) / kMr;
         const Range own_m = split_columns ? Range{0, m_strips} : share(m_strips, part, parts);
         for (std::int64_t s = own_m.begin; s < own_m.end; ++s) {
           pack_a_strip(q.trans_a, q.a, q.lda, ic + s * kMr, std::min(kMr, mc - s * kMr), pc, kc,
-                       packed_a + s * kMr * kc);
+                       packed_a + s * kMr * kc_max);
         }
-        // Split by columns, each thread reads only what it packed itself.
+        // Split by columns, each thread reads only what it packed itself
+        // (strips sit at fixed places, kc_max apart, so a shorter last block
+        // of the inner dimension does not shift them onto another's).
         if (!split_columns) {
 #pragma omp barrier
         }
         for (std::int64_t i = own_m.begin; i < own_m.end; ++i) {
           const std::int64_t rows = std::min(kMr, mc - i * kMr);
           for (std::int64_t j = own_n.begin; j < own_n.end; ++j) {
-            kernel_12x32(kc, packed_a + i * kMr * kc, packed_b + j * kNr * kc,
+            const TileEnd end{q.alpha, first ? q.beta : 1.0f, !first || q.beta != 0.0f,
+                              final_block && q.bias ? q.bias + jc + j * kNr : nullptr,
+                              final_block && q.relu};
+            kernel_12x32(kc, packed_a + i * kMr * kc_max, packed_b + j * kNr * kc_max,
                          q.c + (ic + i * kMr) * q.ldc + jc + j * kNr, q.ldc, rows,
-                         std::min(kNr, nc - j * kNr), q.alpha, first ? q.beta : 1.0f,
-                         !first || q.beta != 0.0f);
+                         std::min(kNr, nc - j * kNr), end);
           }
         }
         // The next block's packing overwrites what the others may still read
@@ -291,6 +313,11 @@ void run_blocks(const Problem& q, const Buffers& buffers, int part, int parts) {
 #pragma omp barrier
         }
       }
+    }
+    // A narrower last column block shares its strips out differently, so a
+    // thread could pack over strips another is still reading.
+    if (split_columns && jc + nc < q.n) {
+#pragma omp barrier
     }
   }
 }
@@ -314,9 +341,10 @@ bool sgemm_avx512_suits(std::int64_t m, std::int64_t n, std::int64_t k) {
 }
 
 void sgemm_avx512(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
-                  float alpha, const float* a, std::int64_t lda, const float* b,
-                  std::int64_t ldb, float beta, float* c, std::int64_t ldc) {
-  const Problem q{trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc};
+                  float alpha, const float* a, std::int64_t lda, const float* b, std::int64_t ldb,
+                  float beta, float* c, std::int64_t ldc, const SgemmEpilogue& epilogue) {
+  const Problem q{trans_a,       trans_b,      m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                  epilogue.bias, epilogue.relu};
   const bool threaded = !omp_in_parallel() && m * n * k >= kParallelWork;
   const std::int64_t threads = threaded ? omp_get_max_threads() : 1;
   const std::int64_t kc = block_size(k, kKc, 1);
@@ -326,16 +354,19 @@ void sgemm_avx512(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, st
   PackBuffers& own = caller_buffers();
   buffers.a = own.a.get(static_cast<std::size_t>(buffers.a_size * threads));
   buffers.b = own.b.get(static_cast<std::size_t>(buffers.b_size));
-#pragma omp parallel if (threaded) num_threads(static_cast<int>(threads))
+#pragma omp parallel if (threaded) num_threads(static_cast <int>(threads))
   run_blocks(q, buffers, omp_get_thread_num(), omp_get_num_threads());
 }
+
+#pragma GCC diagnostic pop
 
 #else  // no AVX-512 in this build: cpu::gemm always uses BLAS.
 
 bool sgemm_avx512_suits(std::int64_t, std::int64_t, std::int64_t) { return false; }
 
 void sgemm_avx512(bool, bool, std::int64_t, std::int64_t, std::int64_t, float, const float*,
-                  std::int64_t, const float*, std::int64_t, float, float*, std::int64_t) {}
+                  std::int64_t, const float*, std::int64_t, float, float*, std::int64_t,
+                  const SgemmEpilogue&) {}
 
 #endif
 
