@@ -2,6 +2,7 @@
 // fused dense = activation(x . kernel + bias) with a hand-written backward.
 #include "backend/cpu/elementwise.hpp"
 #include "backend/cpu/gemm.hpp"
+#include "backend/cpu/sgemm_avx512.hpp"
 #include "backend/cpu/parallel.hpp"
 #include "backend/cpu/reduce.hpp"
 #include "keras/activations.hpp"
@@ -159,13 +160,22 @@ Tensor dense_fused(const Tensor& x, const Tensor& kernel, const Tensor& bias, A 
   visit_float(x.dtype(), "dense", [&]<class T>() {
     T* pz = z.data<T>();
     T* py = y.data<T>();
+    const T* pb = bias.defined() ? bias.data<T>() : nullptr;
+    if constexpr (std::is_same_v<T, float> && (kIdentity || std::is_same_v<A, act::Relu>)) {
+      // The bias and ReLU are applied as the kernel stores each tile.
+      if (in > 0 && cpu::sgemm_avx512_suits(rows, units, in)) {
+        cpu::sgemm_avx512(false, false, rows, units, in, 1.0f, x.data<T>(), in,
+                          kernel.data<T>(), units, 0.0f, pz, units,
+                          {.bias = pb, .relu = !kIdentity});
+        return;
+      }
+    }
     if (in == 0) {
       for (std::int64_t i = 0; i < rows * units; ++i) pz[i] = T(0);
     } else {
       cpu::gemm(false, false, rows, units, in, T(1), x.data<T>(), in, kernel.data<T>(), units,
                 T(0), pz, units);
     }
-    const T* pb = bias.defined() ? bias.data<T>() : nullptr;
     if (kIdentity && pb == nullptr) return;
     cpu::parallel_for(rows, units * A::cost, [&](std::int64_t r0, std::int64_t r1) {
       for (std::int64_t r = r0; r < r1; ++r) {

@@ -7,6 +7,7 @@
 #endif
 
 #include <cmath>
+
 #include "backend/cpu/parallel.hpp"
 #include "optimizers/common.hpp"
 
@@ -22,9 +23,9 @@ struct AdamRule {
 // One variant per amsgrad setting and restrict pointers: with the branch or
 // possible aliasing inside the loop GCC leaves it scalar (perf showed it).
 template <bool kAmsgrad>
-void adam_rows(std::int64_t begin, std::int64_t end, const float* __restrict g,
-               float* __restrict w, float* __restrict m, float* __restrict v,
-               float* __restrict v_hat, float b1, float b2, float eps, float alpha) {
+void adam_rows(std::int64_t begin, std::int64_t end, const float* __restrict g, float* __restrict w,
+               float* __restrict m, float* __restrict v, float* __restrict v_hat, float b1,
+               float b2, float eps, float alpha) {
   for (std::int64_t i = begin; i < end; ++i) {
     const float mi = m[i] + (g[i] - m[i]) * (1 - b1);
     const float vi = v[i] + (g[i] * g[i] - v[i]) * (1 - b2);
@@ -149,18 +150,16 @@ class AdamImpl : public OptimizerImpl {
 }  // namespace
 
 Optimizer Adam(AdamOptions o) {
-  return Optimizer(std::make_shared<AdamImpl>(
-      "Adam", o.learning_rate, detail::common_options(o),
-      AdamRule{o.beta_1, o.beta_2, o.epsilon, o.amsgrad}));
+  return Optimizer(std::make_shared<AdamImpl>("Adam", o.learning_rate, detail::common_options(o),
+                                              AdamRule{o.beta_1, o.beta_2, o.epsilon, o.amsgrad}));
 }
 
 Optimizer AdamW(AdamWOptions o) {
   if (!o.weight_decay) {
     throw Error("AdamW: weight_decay must be set (Keras' default is 0.004), got none.");
   }
-  return Optimizer(std::make_shared<AdamImpl>(
-      "AdamW", o.learning_rate, detail::common_options(o),
-      AdamRule{o.beta_1, o.beta_2, o.epsilon, o.amsgrad}));
+  return Optimizer(std::make_shared<AdamImpl>("AdamW", o.learning_rate, detail::common_options(o),
+                                              AdamRule{o.beta_1, o.beta_2, o.epsilon, o.amsgrad}));
 }
 
 }  // namespace keras::optimizers

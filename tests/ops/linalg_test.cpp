@@ -66,6 +66,24 @@ TEST(Dense, EqualsMatmulPlusBiasThenActivation) {
   }
 }
 
+TEST(Dense, TrainingSizedProductsEqualMatmulPlusBiasThenActivation) {
+  // Large enough for the AVX-512 kernel, which applies bias and ReLU as it
+  // stores C: 120 rows, 70 columns (a partial 32-column tile), an inner
+  // dimension of 700 (two blocks), with and without a bias, recorded or not.
+  const Tensor x = random({2, 60, 700}), k = random({700, 70}, DType::float32, 2);
+  const Tensor b = random({70}, DType::float32, 3);
+  for (const std::string name : {"linear", "relu"}) {
+    SCOPED_TRACE(name);
+    const auto activation = keras::activations::get(name);
+    expect_close(ops::dense(x, k, b, name), activation(ops::add(ops::matmul(x, k), b)), 2e-5);
+    expect_close(ops::dense(x, k, Tensor(), name), activation(ops::matmul(x, k)), 2e-5);
+    keras::GradientTape tape;
+    tape.watch(k);
+    const Tensor y = ops::dense(x, k, b, name);
+    expect_close(y, activation(ops::add(ops::matmul(x, k), b)), 2e-5);
+  }
+}
+
 TEST(Dense, GradientsEqualThoseOfTheUnfusedOps) {
   for (const std::string name : {"linear", "relu", "gelu", "tanh", "softmax"}) {
     SCOPED_TRACE(name);

@@ -1,16 +1,17 @@
-#include <algorithm>
-#include <type_traits>
 #include "backend/cpu/gemm.hpp"
-#include "backend/cpu/sgemm_avx512.hpp"
 
 #include <cblas.h>
 #include <dlfcn.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
+
+#include "backend/cpu/sgemm_avx512.hpp"
 
 namespace keras::backend::cpu {
 
@@ -66,7 +67,8 @@ void check_blas_size(std::int64_t value) {
 template <class T>
 void scale_rows(std::int64_t m, std::int64_t n, T beta, T* c, std::int64_t ldc) {
   for (std::int64_t i = 0; i < m; ++i) {
-    for (std::int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
+    for (std::int64_t j = 0; j < n; ++j)
+      c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
   }
 }
 
@@ -169,8 +171,8 @@ void gemm_impl(Gemm blas_gemm, Gemv blas_gemv, bool trans_a, bool trans_b, std::
       blas_gemv(CblasRowMajor, CblasNoTrans, static_cast<blasint>(n), static_cast<blasint>(k),
                 alpha, b, static_cast<blasint>(ldb), a, static_cast<blasint>(incx), beta, c, 1);
     } else {
-      blas_gemv(CblasRowMajor, CblasTrans, static_cast<blasint>(k), static_cast<blasint>(n),
-                alpha, b, static_cast<blasint>(ldb), a, static_cast<blasint>(incx), beta, c, 1);
+      blas_gemv(CblasRowMajor, CblasTrans, static_cast<blasint>(k), static_cast<blasint>(n), alpha,
+                b, static_cast<blasint>(ldb), a, static_cast<blasint>(incx), beta, c, 1);
     }
     return;
   }
@@ -184,25 +186,24 @@ void gemm_impl(Gemm blas_gemm, Gemv blas_gemv, bool trans_a, bool trans_b, std::
     gemm_rows_per_thread(blas_gemm, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
-  blas_gemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-            trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(m),
-            static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,
+  blas_gemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+            static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,
             static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c,
             static_cast<blasint>(ldc));
 }
 
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
-          float alpha, const float* a, std::int64_t lda, const float* b, std::int64_t ldb,
-          float beta, float* c, std::int64_t ldc) {
-  gemm_impl<float>(cblas_sgemm, cblas_sgemv, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
-                   beta, c, ldc);
+void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
+          const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+          std::int64_t ldc) {
+  gemm_impl<float>(cblas_sgemm, cblas_sgemv, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta,
+                   c, ldc);
 }
 
-void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
-          double alpha, const double* a, std::int64_t lda, const double* b, std::int64_t ldb,
-          double beta, double* c, std::int64_t ldc) {
+void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, double alpha,
+          const double* a, std::int64_t lda, const double* b, std::int64_t ldb, double beta,
+          double* c, std::int64_t ldc) {
   gemm_impl<double>(cblas_dgemm, cblas_dgemv, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
                     beta, c, ldc);
 }

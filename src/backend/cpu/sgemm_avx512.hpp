@@ -12,10 +12,17 @@ namespace keras::backend::cpu {
 // this shape; otherwise cpu::gemm goes to BLAS.
 bool sgemm_avx512_suits(std::int64_t m, std::int64_t n, std::int64_t k);
 
+// Applied to C as each tile is stored, so that Dense's bias and ReLU cost no
+// extra pass over the output: C = relu(alpha op(A) op(B) + beta C + bias).
+struct SgemmEpilogue {
+  const float* bias = nullptr;  // n values, one per column; none when null
+  bool relu = false;
+};
+
 // Uses the OpenMP threads unless called inside a parallel region. Once warm for
 // a shape, it does not allocate: each calling thread keeps its packing buffers.
 void sgemm_avx512(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
-                  float alpha, const float* a, std::int64_t lda, const float* b,
-                  std::int64_t ldb, float beta, float* c, std::int64_t ldc);
+                  float alpha, const float* a, std::int64_t lda, const float* b, std::int64_t ldb,
+                  float beta, float* c, std::int64_t ldc, const SgemmEpilogue& epilogue = {});
 
 }  // namespace keras::backend::cpu
