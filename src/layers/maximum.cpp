@@ -26,23 +26,9 @@ class MaximumImpl : public ElementwiseMergeImpl {
   void write_config(detail::ConfigWriter& w) const override { w.base(); }
 
  protected:
-  // Keras: where an input is masked it takes the running result's value, and
-  // where the running result is masked it takes the input's, before the op.
   Tensor merge(const std::vector<Tensor>& xs,
                const std::vector<std::optional<Tensor>>& masks) const override {
-    Tensor output = xs[0];
-    std::optional<Tensor> output_mask = masks.empty() ? std::nullopt : mask_like(masks[0], xs[0]);
-    for (std::size_t i = 1; i < xs.size(); ++i) {
-      Tensor x = xs[i];
-      const std::optional<Tensor> mask = masks.empty() ? std::nullopt : mask_like(masks[i], x);
-      if (mask) x = ops::where(*mask, x, output);
-      if (output_mask) output = ops::where(*output_mask, output, x);
-      output_mask = mask && output_mask
-                        ? std::optional<Tensor>(ops::logical_or(*output_mask, *mask))
-                        : std::nullopt;
-      output = ops::maximum(output, x);
-    }
-    return output;
+    return apply_merge_op_and_or_mask(xs, masks, ops::maximum);
   }
 };
 

@@ -53,6 +53,23 @@ std::optional<Tensor> mask_like(const std::optional<Tensor>& mask, const Tensor&
   return ops::broadcast_to(ops::expand_dims(ops::cast(*mask, DType::bool_), -1), x.shape());
 }
 
+Tensor apply_merge_op_and_or_mask(const std::vector<Tensor>& xs,
+                                  const std::vector<std::optional<Tensor>>& masks,
+                                  Tensor (*op)(const Tensor&, const Tensor&)) {
+  Tensor output = xs[0];
+  std::optional<Tensor> output_mask = masks.empty() ? std::nullopt : mask_like(masks[0], xs[0]);
+  for (std::size_t i = 1; i < xs.size(); ++i) {
+    Tensor x = xs[i];
+    const std::optional<Tensor> mask = masks.empty() ? std::nullopt : mask_like(masks[i], x);
+    if (mask) x = ops::where(*mask, x, output);
+    if (output_mask) output = ops::where(*output_mask, output, x);
+    output_mask = mask && output_mask ? std::optional<Tensor>(ops::logical_or(*output_mask, *mask))
+                                      : std::nullopt;
+    output = op(output, x);
+  }
+  return output;
+}
+
 void explain_elementwise(
     detail::ExplainWriter& w, const std::string& verb,
     const std::function<std::string(const std::vector<std::string>&)>& combine) {

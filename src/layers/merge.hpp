@@ -66,4 +66,12 @@ void explain_elementwise(
 // expand_dims(mask, -1), shape(x))); nothing when the mask does not fit x.
 std::optional<Tensor> mask_like(const std::optional<Tensor>& mask, const Tensor& x);
 
+// The merge of Maximum and Minimum (Keras' _apply_merge_op_and_or_mask): op
+// folded over the inputs; where an input is masked it takes the running
+// result's value, and where the running result is masked it takes the
+// input's, before the op. masks as in ElementwiseMergeImpl::merge.
+Tensor apply_merge_op_and_or_mask(const std::vector<Tensor>& xs,
+                                  const std::vector<std::optional<Tensor>>& masks,
+                                  Tensor (*op)(const Tensor&, const Tensor&));
+
 }  // namespace keras::layers
