@@ -1,7 +1,6 @@
 #include "fixture_testing.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -63,23 +62,6 @@ std::vector<fs::path> numbered(const fs::path& dir, const std::string& prefix) {
   std::vector<fs::path> out;
   for (auto& f : found) out.push_back(f.second);
   return out;
-}
-
-EnvGuard::EnvGuard(const char* name, const char* value) : name_(name) {
-  if (const char* old = std::getenv(name)) old_ = old;
-  if (value) {
-    setenv(name, value, 1);
-  } else {
-    unsetenv(name);
-  }
-}
-
-EnvGuard::~EnvGuard() {
-  if (old_) {
-    setenv(name_, old_->c_str(), 1);
-  } else {
-    unsetenv(name_);
-  }
 }
 
 }  // namespace kerascpp_testing

@@ -3,9 +3,10 @@
 // (Keras' summary width rule) for the length of a test.
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
+
+#include "common/fixture_case_testing.hpp"
 
 namespace kerascpp_testing {
 
@@ -22,16 +23,6 @@ std::string json_difference(const nlohmann::ordered_json& got, const nlohmann::o
                             const std::string& path = "$");
 
 // Sets (or, with nullptr, unsets) an environment variable for the guard's lifetime.
-class EnvGuard {
- public:
-  EnvGuard(const char* name, const char* value);
-  ~EnvGuard();
-  EnvGuard(const EnvGuard&) = delete;
-  EnvGuard& operator=(const EnvGuard&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using common::EnvGuard;
 
 }  // namespace kerascpp_testing

@@ -1,16 +1,5 @@
 #include "rnn/rnn_fixture_testing.hpp"
 
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
-#include "keras/gradient_tape.hpp"
-#include "keras/io/npy.hpp"
-#include "keras/ops.hpp"
 #include "keras/saving.hpp"
 #include "keras/utils.hpp"
 #include "layers/rnn.hpp"
@@ -24,31 +13,8 @@ const fs::path& fixtures_dir() {
   return dir;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_file(path)); }
-
 std::vector<std::string> case_names(const std::string& kind) {
-  std::vector<std::string> names;
-  if (!fs::is_directory(fixtures_dir())) return names;
-  for (const auto& entry : fs::directory_iterator(fixtures_dir())) {
-    const fs::path info = entry.path() / "case.json";
-    if (!entry.is_directory() || !fs::exists(info)) continue;
-    if (!kind.empty() && read_json(info).value("kind", std::string()) != kind) continue;
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-keras::Tensor load(const fs::path& dir, const std::string& file) {
-  return keras::io::load_npy((dir / file).string());
+  return common::case_names(fixtures_dir(), common::of_kind(kind));
 }
 
 std::vector<keras::Tensor> load_all(const fs::path& dir, const nlohmann::json& list,
@@ -58,72 +24,9 @@ std::vector<keras::Tensor> load_all(const fs::path& dir, const nlohmann::json& l
   return out;
 }
 
-Tolerance Tolerance::from_json(const nlohmann::json& v) {
-  return {v.at("rtol").get<double>(), v.at("atol").get<double>()};
-}
-
-void expect_close(const keras::Tensor& got, const keras::Tensor& want, Tolerance tol,
-                  const std::string& what) {
-  if (!got.defined()) {
-    ADD_FAILURE() << what << ": no tensor (Keras has shape " << want.shape().to_string() << ")";
-    return;
-  }
-  if (got.shape() != want.shape()) {
-    ADD_FAILURE() << what << ": shape " << got.shape().to_string() << ", Keras "
-                  << want.shape().to_string();
-    return;
-  }
-  const auto a = got.to_vector<double>();
-  const auto b = want.to_vector<double>();
-  std::size_t bad = 0;
-  std::ostringstream first;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::abs(a[i] - b[i]) <= tol.atol + tol.rtol * std::abs(b[i])) continue;
-    if (bad++ < 5) first << "\n  element " << i << ": got " << a[i] << ", Keras " << b[i];
-  }
-  if (bad > 0) {
-    std::ostringstream limits;  // short numbers, not gtest's 17 digits
-    limits << "rtol " << tol.rtol << ", atol " << tol.atol;
-    ADD_FAILURE() << what << ": " << bad << " of " << a.size() << " elements differ ("
-                  << limits.str() << ")" << first.str();
-  }
-}
-
 LossGradients loss_gradients(const keras::Model& model, const std::vector<keras::Tensor>& xs,
                              const std::vector<keras::Tensor>& cotangents) {
-  const std::vector<keras::Variable> variables = model.trainable_weights();
-  std::vector<keras::Tensor> sources;
-  std::vector<std::size_t> float_inputs;
-  keras::GradientTape tape;
-  for (const auto& v : variables) {
-    tape.watch(v);
-    sources.push_back(v.value());
-  }
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    if (!keras::is_floating(xs[i].dtype())) continue;
-    tape.watch(xs[i]);
-    sources.push_back(xs[i]);
-    float_inputs.push_back(i);
-  }
-  const std::vector<keras::Tensor> ys = model(xs, /*training=*/false);
-  if (ys.size() != cotangents.size()) {
-    throw std::runtime_error("the model has " + std::to_string(ys.size()) +
-                             " outputs, the fixture " + std::to_string(cotangents.size()));
-  }
-  keras::Tensor loss;
-  for (std::size_t i = 0; i < ys.size(); ++i) {
-    keras::Tensor term = keras::ops::sum(keras::ops::multiply(ys[i], cotangents[i]));
-    loss = loss.defined() ? keras::ops::add(loss, term) : term;
-  }
-  const std::vector<keras::Tensor> grads = tape.gradient(loss, sources);
-
-  LossGradients out;
-  out.weights.assign(grads.begin(), grads.begin() + static_cast<std::ptrdiff_t>(variables.size()));
-  out.inputs.resize(xs.size());
-  for (std::size_t k = 0; k < float_inputs.size(); ++k) {
-    out.inputs[float_inputs[k]] = grads[variables.size() + k];
-  }
-  return out;
+  return common::loss_gradients(model, xs, cotangents, /*training=*/false);
 }
 
 namespace {
@@ -149,23 +52,6 @@ int reset_rnn_states(const keras::Model& model) {
 keras::Model build_model(const fs::path& dir) {
   keras::backend::clear_session();
   return keras::models::model_from_json_file((dir / "model.json").string());
-}
-
-EnvGuard::EnvGuard(const char* name, const char* value) : name_(name) {
-  if (const char* old = std::getenv(name)) old_ = old;
-  if (value) {
-    setenv(name, value, 1);
-  } else {
-    unsetenv(name);
-  }
-}
-
-EnvGuard::~EnvGuard() {
-  if (old_) {
-    setenv(name_, old_->c_str(), 1);
-  } else {
-    unsetenv(name_);
-  }
 }
 
 }  // namespace kerascpp_testing::rnn

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
+#include "common/fixture_case_testing.hpp"
 #include "keras/io/npy.hpp"
 #include "saving/compile_config.hpp"
 
@@ -46,13 +46,7 @@ std::vector<Tensor> numbered_npy(const fs::path& dir, const std::string& prefix)
   }
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_text(const fs::path& path) { return kerascpp_testing::common::read_file(path); }
 
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
