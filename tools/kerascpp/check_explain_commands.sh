@@ -9,26 +9,7 @@ set -u
 tool=$1
 fixtures=$2/saving_keras/models
 work=$3
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-
-# expect_exit CODE CMD...: runs CMD (stdout and stderr to files) and checks the
-# code; a failed run (1) prints exactly one line on stderr.
-expect_exit() {
-  want=$1
-  shift
-  "$@" </dev/null >"$work/out" 2>"$work/err"
-  got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got (want $want): $*; stderr: $(cat "$work/err")"
-  if [ "$want" -eq 1 ] && [ "$got" -eq 1 ]; then
-    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "want one stderr line: $*: $(cat "$work/err")"
-  fi
-}
+. "$(dirname "$0")/command_check_harness.sh"
 
 # ---- explain ----
 cat >"$work/want_explain" <<'TEXT'
@@ -105,8 +86,4 @@ expect_exit 2 "$tool" plot "$m" --rankdir UP
 expect_exit 1 "$tool" plot "$work/absent.keras"
 expect_exit 0 "$tool" plot --help
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed"
-  exit 1
-fi
-echo "all explain and plot checks passed"
+finish_checks "all explain and plot checks passed"
