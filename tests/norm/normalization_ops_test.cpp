@@ -10,7 +10,7 @@
 #include "backend/cpu/normalization.hpp"
 #include "keras/gradient_tape.hpp"
 #include "keras/ops.hpp"
-#include "ops/gradient_check_testing.hpp"
+#include "common/gradient_check_testing.hpp"
 #include "ops/normalization.hpp"
 
 namespace keras {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "gradient_check_testing.hpp"
+#include "common/gradient_check_testing.hpp"
 #include "keras/ops.hpp"
 #include "ops/conv.hpp"
 #include "ops/pool.hpp"

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "gradient_check_testing.hpp"
+#include "common/gradient_check_testing.hpp"
 #include "keras/ops.hpp"
 
 namespace {

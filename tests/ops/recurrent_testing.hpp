@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "gradient_check_testing.hpp"
+#include "common/gradient_check_testing.hpp"
 #include "keras/ops.hpp"
 #include "ops/recurrent.hpp"
 

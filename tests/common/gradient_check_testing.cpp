@@ -1,4 +1,4 @@
-#include "gradient_check_testing.hpp"
+#include "common/gradient_check_testing.hpp"
 
 #include <cmath>
 #include <random>
