@@ -30,11 +30,12 @@ namespace {
 // broadcasts 12 values of A straight from memory into 24 FMAs, which keeps
 // both FMA ports busy with loads to spare.
 constexpr std::int64_t kMr = 12, kNr = 32;
-// Cache blocks (BLIS' scheme): a packed 12 x kc strip of A stays in L1 while
-// the packed kc x 32 strips of B stream from L2; the kc x nc block of B and
-// the mc x kc block of A fit in this machine's 2 MiB L2 together.
-// kc = 512 measured best for the MLP's products (320: 143 GFLOP/s on one
-// thread for 128x512x784; 512: 150-159).
+// Cache blocks (BLIS' scheme): a packed 12 x kc strip of A (24 KiB at most)
+// stays in L1 while the packed kc x 32 strips of B stream from L2. For the
+// MLP's products a thread's blocks of A and B fit in this machine's 2 MiB L2
+// together; larger products are cut into blocks of at most kc x nc of B and
+// mc x kc of A. kc = 512 measured best for those products (320: 143 GFLOP/s
+// on one thread for 128x512x784; 512: 150-159).
 constexpr std::int64_t kKc = 512, kMc = 768, kNc = 1024;
 // Rows of packed B fetched ahead in the inner loop.
 constexpr std::int64_t kPrefetchRows = 8;
