@@ -30,7 +30,6 @@ namespace keras::backend::cpu {
 
 using conv_detail::apply_epilogue;
 using conv_detail::for_image_ranges;
-using conv_detail::thread_buffer;
 
 namespace {
 

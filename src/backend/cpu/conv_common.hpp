@@ -8,18 +8,9 @@
 
 #include "backend/cpu/conv.hpp"
 #include "backend/cpu/parallel.hpp"
+#include "backend/cpu/thread_buffer.hpp"
 
 namespace keras::backend::cpu::conv_detail {
-
-// A scratch buffer of this thread, grown as needed and kept between calls.
-template <class T>
-T* thread_buffer(std::int64_t size) {
-  thread_local std::vector<T> buffer;
-  if (static_cast<std::int64_t>(buffer.size()) < size) {
-    buffer.resize(static_cast<std::size_t>(size));
-  }
-  return buffer.data();
-}
 
 // Runs body(thread, first_image, end_image) over the images, one contiguous
 // range per thread; returns how many threads ran (ranges are numbered from 0).

@@ -12,7 +12,6 @@ namespace keras::backend::cpu {
 
 using conv_detail::apply_epilogue;
 using conv_detail::for_image_ranges;
-using conv_detail::thread_buffer;
 
 bool is_depthwise(const ConvShape& s) { return s.groups > 1 && s.in_c_per_group() == 1; }
 

@@ -3,10 +3,9 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
-#include <new>
 #include <string_view>
+
+#include "backend/cpu/thread_buffer.hpp"
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -42,38 +41,9 @@ constexpr std::int64_t kPrefetchRows = 8;
 // Below this many multiply-adds one thread is faster than waking two.
 constexpr std::int64_t kParallelWork = std::int64_t{1} << 20;
 
-struct AlignedFree {
-  void operator()(float* p) const noexcept { std::free(p); }
-};
-
-// Packing space of one calling thread, grown to the largest block it has
-// seen, so that warm calls allocate nothing.
-class PackBuffer {
- public:
-  float* get(std::size_t count) {
-    if (count > capacity_) {
-      const std::size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
-      auto* p = static_cast<float*>(std::aligned_alloc(64, bytes));
-      if (p == nullptr) throw std::bad_alloc();
-      data_.reset(p);
-      capacity_ = count;
-    }
-    return data_.get();
-  }
-
- private:
-  std::unique_ptr<float, AlignedFree> data_;
-  std::size_t capacity_ = 0;
-};
-
-struct PackBuffers {
-  PackBuffer a, b;
-};
-
-PackBuffers& caller_buffers() {
-  thread_local PackBuffers buffers;
-  return buffers;
-}
+// Tags of the calling thread's packing buffers (thread_buffer.hpp).
+struct PackedA;
+struct PackedB;
 
 __mmask16 lanes(std::int64_t count) {
   return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << std::max<std::int64_t>(count, 0)) - 1);
@@ -352,9 +322,8 @@ void sgemm_avx512(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, st
   Buffers buffers;
   buffers.a_size = block_size(m, kMc, kMr) * kc;
   buffers.b_size = block_size(n, kNc, kNr) * kc;
-  PackBuffers& own = caller_buffers();
-  buffers.a = own.a.get(static_cast<std::size_t>(buffers.a_size * threads));
-  buffers.b = own.b.get(static_cast<std::size_t>(buffers.b_size));
+  buffers.a = thread_buffer<float, PackedA>(buffers.a_size * threads);
+  buffers.b = thread_buffer<float, PackedB>(buffers.b_size);
 #pragma omp parallel if (threaded) num_threads(static_cast <int>(threads))
   run_blocks(q, buffers, omp_get_thread_num(), omp_get_num_threads());
 }
