@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "backend/allocator.hpp"
+#include "backend/cpu/parallel.hpp"
 #include "backend/small_object_pool.hpp"
 
 namespace keras {
@@ -251,13 +252,17 @@ Tensor Tensor::astype(DType target) const {
   visit(dtype(), const_cast<void*>(raw_data()), [&](auto* src) {
     visit(target, t.raw_data(), [&](auto* dst) {
       using D = std::remove_pointer_t<decltype(dst)>;
-      for (std::int64_t i = 0; i < n; ++i) {
-        if constexpr (std::is_same_v<D, bool>) {
-          dst[i] = src[i] != 0;
-        } else {
-          dst[i] = static_cast<D>(src[i]);
+      // A training batch is cast on every step (uint8 images to float32):
+      // on one thread that pass held the other waiting.
+      backend::cpu::parallel_for(n, 1, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) {
+          if constexpr (std::is_same_v<D, bool>) {
+            dst[i] = src[i] != 0;
+          } else {
+            dst[i] = static_cast<D>(src[i]);
+          }
         }
-      }
+      });
     });
   });
   return t;
