@@ -23,14 +23,14 @@ class AdadeltaImpl : public OptimizerImpl {
     }
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t) override {
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float lr, std::int64_t) override {
     float* acc_g = slot_data(accumulated_grads_[index]);
     float* acc_d = slot_data(accumulated_deltas_[index]);
     const float rho = static_cast<float>(o_.rho);
     const float eps = static_cast<float>(o_.epsilon);
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
       acc_g[i] = rho * acc_g[i] + (1 - rho) * g[i] * g[i];
       const float delta = -(std::sqrt(acc_d[i] + eps) * g[i]) / std::sqrt(acc_g[i] + eps);
       acc_d[i] = rho * acc_d[i] + (1 - rho) * delta * delta;

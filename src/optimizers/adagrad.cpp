@@ -22,12 +22,12 @@ class AdagradImpl : public OptimizerImpl {
     }
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t) override {
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float lr, std::int64_t) override {
     float* acc = slot_data(accumulators_[index]);
     const float eps = static_cast<float>(o_.epsilon);
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
       acc[i] += g[i] * g[i];
       w[i] -= lr * g[i] / std::sqrt(acc[i] + eps);
     }

@@ -8,7 +8,6 @@
 
 #include <cmath>
 
-#include "backend/cpu/parallel.hpp"
 #include "optimizers/common.hpp"
 
 namespace keras::optimizers {
@@ -114,36 +113,38 @@ class AdamImpl : public OptimizerImpl {
     }
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t step) override {
+  void before_updates(std::int64_t step, float lr) override {
+    const float b1_power = std::pow(static_cast<float>(rule_.beta_1), static_cast<float>(step));
+    const float b2_power = std::pow(static_cast<float>(rule_.beta_2), static_cast<float>(step));
+    alpha_ = lr * std::sqrt(1 - b2_power) / (1 - b1_power);
+  }
+
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float, std::int64_t) override {
     float* m = slot_data(momentums_[index]);
     float* v = slot_data(velocities_[index]);
     float* v_hat = rule_.amsgrad ? slot_data(velocity_hats_[index]) : nullptr;
     const float b1 = static_cast<float>(rule_.beta_1);
     const float b2 = static_cast<float>(rule_.beta_2);
     const float eps = static_cast<float>(rule_.epsilon);
-    const float b1_power = std::pow(b1, static_cast<float>(step));
-    const float b2_power = std::pow(b2, static_cast<float>(step));
-    const float alpha = lr * std::sqrt(1 - b2_power) / (1 - b1_power);
-    backend::cpu::parallel_for(n, 8, [&](std::int64_t begin, std::int64_t end) {
 #if defined(__AVX512F__)
-      if (v_hat != nullptr) {
-        adam_rows_avx512<true>(begin, end, g, w, m, v, v_hat, b1, b2, eps, alpha);
-      } else {
-        adam_rows_avx512<false>(begin, end, g, w, m, v, nullptr, b1, b2, eps, alpha);
-      }
+    if (v_hat != nullptr) {
+      adam_rows_avx512<true>(begin, end, g, w, m, v, v_hat, b1, b2, eps, alpha_);
+    } else {
+      adam_rows_avx512<false>(begin, end, g, w, m, v, nullptr, b1, b2, eps, alpha_);
+    }
 #else
-      if (v_hat != nullptr) {
-        adam_rows<true>(begin, end, g, w, m, v, v_hat, b1, b2, eps, alpha);
-      } else {
-        adam_rows<false>(begin, end, g, w, m, v, nullptr, b1, b2, eps, alpha);
-      }
+    if (v_hat != nullptr) {
+      adam_rows<true>(begin, end, g, w, m, v, v_hat, b1, b2, eps, alpha_);
+    } else {
+      adam_rows<false>(begin, end, g, w, m, v, nullptr, b1, b2, eps, alpha_);
+    }
 #endif
-    });
   }
 
  private:
   AdamRule rule_;
+  float alpha_ = 0;  // the step size with both bias corrections, per step
   std::vector<Variable> momentums_, velocities_, velocity_hats_;
 };
 

@@ -23,16 +23,16 @@ class AdamaxImpl : public OptimizerImpl {
     }
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t step) override {
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float lr, std::int64_t step) override {
     float* m = slot_data(m_[index]);
     float* u = slot_data(u_[index]);
     const float b1 = static_cast<float>(o_.beta_1);
     const float b2 = static_cast<float>(o_.beta_2);
     const float eps = static_cast<float>(o_.epsilon);
     const float b1_power = std::pow(b1, static_cast<float>(step));
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
       m[i] += (g[i] - m[i]) * (1 - b1);
       u[i] = std::max(b2 * u[i], std::fabs(g[i]));
       w[i] -= lr * m[i] / ((1 - b1_power) * (u[i] + eps));

@@ -24,13 +24,13 @@ class LionImpl : public OptimizerImpl {
     for (const auto& v : vars) momentums_.push_back(add_slot("momentum", v));
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t) override {
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float lr, std::int64_t) override {
     float* m = slot_data(momentums_[index]);
     const float b1 = static_cast<float>(o_.beta_1);
     const float b2 = static_cast<float>(o_.beta_2);
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
       const float c = m[i] * b1 + g[i] * (1 - b1);
       w[i] -= lr * static_cast<float>((c > 0) - (c < 0));
       m[i] = m[i] * b2 + g[i] * (1 - b2);

@@ -25,14 +25,14 @@ class NadamImpl : public OptimizerImpl {
   }
 
   // Keras advances the momentum-schedule product once per step, before the updates.
-  void before_updates(std::int64_t step) override {
+  void before_updates(std::int64_t step, float) override {
     float* u = slot_data(u_product_);
     u[0] = u[0] * static_cast<float>(o_.beta_1) *
            (1.0f - 0.5f * std::pow(0.96f, static_cast<float>(step)));
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t step) override {
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float lr, std::int64_t step) override {
     float* m = slot_data(momentums_[index]);
     float* v = slot_data(velocities_[index]);
     const float b1 = static_cast<float>(o_.beta_1);
@@ -44,8 +44,8 @@ class NadamImpl : public OptimizerImpl {
     const float u_product_t = slot_data(u_product_)[0];
     const float u_product_t_1 = u_product_t * u_t_1;
     const float b2_power = std::pow(b2, t);
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
       m[i] += (g[i] - m[i]) * (1 - b1);
       v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
       const float m_hat = u_t_1 * m[i] / (1 - u_product_t_1) + (1 - u_t) * g[i] / (1 - u_product_t);

@@ -1,9 +1,13 @@
 #include "keras/optimizers/optimizer.hpp"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "keras/optimizers/schedules.hpp"
 #include "keras/utils.hpp"
+#include "optimizers/common.hpp"
 
 namespace keras::optimizers {
 
@@ -143,6 +147,35 @@ void OptimizerImpl::apply_weight_decay(const std::vector<Variable>& variables, f
   }
 }
 
+// All variables' updates in one parallel region, in chunks handed to the
+// threads as they free up: one fork/join per step instead of one per
+// variable, and a thread slowed by the machine takes fewer chunks.
+void OptimizerImpl::update_all(const std::vector<Variable>& variables, float lr,
+                               std::int64_t step) {
+  constexpr std::int64_t kChunk = 8192;
+  chunks_.clear();
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < variables.size(); ++i) {
+    const std::int64_t n = grads_[i].size();
+    for (std::int64_t begin = 0; begin < n; begin += kChunk) {
+      chunks_.push_back({i, begin, std::min(n, begin + kChunk)});
+    }
+    total += n;
+  }
+  const auto count = static_cast<std::int64_t>(chunks_.size());
+  const auto run = [&](std::int64_t c) {
+    const Chunk& k = chunks_[static_cast<std::size_t>(c)];
+    float* w = const_cast<Tensor&>(variables[k.index].value()).data<float>();
+    update_step(k.index, grads_[k.index].data<float>(), w, k.begin, k.end, lr, step);
+  };
+  if (total < detail::kParallelThreshold || omp_in_parallel()) {
+    for (std::int64_t c = 0; c < count; ++c) run(c);
+    return;
+  }
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t c = 0; c < count; ++c) run(c);
+}
+
 void OptimizerImpl::apply(const std::vector<Tensor>& gradients,
                           const std::vector<Variable>& variables) {
   if (gradients.size() != variables.size()) {
@@ -166,11 +199,8 @@ void OptimizerImpl::apply(const std::vector<Tensor>& gradients,
   const float lr = static_cast<float>(current_learning_rate());
   apply_weight_decay(variables, lr);
   const std::int64_t step = iterations() + 1;
-  before_updates(step);
-  for (std::size_t i = 0; i < variables.size(); ++i) {
-    float* w = const_cast<Tensor&>(variables[i].value()).data<float>();
-    update_step(i, grads[i].data<float>(), w, grads[i].size(), lr, step);
-  }
+  before_updates(step, lr);
+  update_all(variables, lr, step);
   const_cast<Tensor&>(iterations_.value()).data<std::int64_t>()[0] = step;
   grads.clear();  // the gradients' memory goes back to the pool now
 }

@@ -1,6 +1,5 @@
 #include "keras/optimizers/rmsprop.hpp"
 
-#include "backend/cpu/parallel.hpp"
 #include "optimizers/common.hpp"
 
 namespace keras::optimizers {
@@ -66,26 +65,24 @@ class RMSpropImpl : public OptimizerImpl {
     }
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t) override {
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float lr, std::int64_t) override {
     float* v = slot_data(velocities_[index]);
     float* mom = o_.momentum > 0 ? slot_data(momentums_[index]) : nullptr;
     float* avg = o_.centered ? slot_data(average_gradients_[index]) : nullptr;
     const float rho = static_cast<float>(o_.rho);
     const float eps = static_cast<float>(o_.epsilon);
     const float mu = static_cast<float>(o_.momentum);
-    backend::cpu::parallel_for(n, 8, [&](std::int64_t begin, std::int64_t end) {
-      const RmspropArgs a{g, w, v, avg, mom, rho, eps, mu, lr};
-      if (avg != nullptr && mom != nullptr) {
-        rmsprop_rows<true, true>(begin, end, a);
-      } else if (avg != nullptr) {
-        rmsprop_rows<true, false>(begin, end, a);
-      } else if (mom != nullptr) {
-        rmsprop_rows<false, true>(begin, end, a);
-      } else {
-        rmsprop_rows<false, false>(begin, end, a);
-      }
-    });
+    const RmspropArgs a{g, w, v, avg, mom, rho, eps, mu, lr};
+    if (avg != nullptr && mom != nullptr) {
+      rmsprop_rows<true, true>(begin, end, a);
+    } else if (avg != nullptr) {
+      rmsprop_rows<true, false>(begin, end, a);
+    } else if (mom != nullptr) {
+      rmsprop_rows<false, true>(begin, end, a);
+    } else {
+      rmsprop_rows<false, false>(begin, end, a);
+    }
   }
 
  private:

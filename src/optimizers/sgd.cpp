@@ -23,18 +23,18 @@ class SGDImpl : public OptimizerImpl {
     for (const auto& v : vars) momentums_.push_back(add_slot("momentum", v));
   }
 
-  void update_step(std::size_t index, const float* g, float* w, std::int64_t n, float lr,
-                   std::int64_t) override {
+  void update_step(std::size_t index, const float* g, float* w, std::int64_t begin,
+                   std::int64_t end, float lr, std::int64_t) override {
     if (o_.momentum == 0) {
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-      for (std::int64_t i = 0; i < n; ++i) w[i] -= g[i] * lr;
+#pragma omp simd
+      for (std::int64_t i = begin; i < end; ++i) w[i] -= g[i] * lr;
       return;
     }
     float* m = slot_data(momentums_[index]);
     const float mu = static_cast<float>(o_.momentum);
     const bool nesterov = o_.nesterov;
-#pragma omp parallel for simd if (n > detail::kParallelThreshold)
-    for (std::int64_t i = 0; i < n; ++i) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
       m[i] = m[i] * mu - g[i] * lr;
       w[i] += nesterov ? m[i] * mu - g[i] * lr : m[i];
     }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "keras/io/npy.hpp"
@@ -126,6 +127,51 @@ std::vector<std::string> case_names() {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, KerasOptimizer, testing::ValuesIn(case_names()),
                          [](const auto& info) { return info.param; });
+
+// apply() updates all variables in one parallel region, in chunks of 8192
+// values. A 50000-value variable (chunks start inside it, and the step is
+// big enough to run on the thread pool) must end up exactly as the same
+// values held in pieces of at most one chunk each, which start at 0.
+TEST(Optimizer, ChunkedParallelStepMatchesOneVariablePerChunk) {
+  constexpr std::int64_t kSize = 50000, kPiece = 8192;
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  auto random_values = [&](std::int64_t n) {
+    std::vector<float> v(static_cast<std::size_t>(n));
+    for (float& x : v) x = normal(rng);
+    return v;
+  };
+  auto pieces_of = [&](const std::vector<float>& values) {
+    std::vector<keras::Tensor> out;
+    for (std::int64_t begin = 0; begin < kSize; begin += kPiece) {
+      const std::int64_t end = std::min(kSize, begin + kPiece);
+      out.emplace_back(keras::Shape{end - begin},
+                       std::vector<float>(values.begin() + begin, values.begin() + end));
+    }
+    return out;
+  };
+  for (const auto& [name, make] : cases()) {
+    if (name == "sgd_clipnorm") continue;  // clips each variable by its own norm
+    const std::vector<float> initial = random_values(kSize);
+    keras::Variable whole("w", keras::Tensor(keras::Shape{kSize}, initial));
+    std::vector<keras::Variable> pieces;
+    for (const auto& t : pieces_of(initial)) pieces.emplace_back("p", t);
+    O::Optimizer a = make(), b = make();
+    for (int step = 0; step < 3; ++step) {
+      const std::vector<float> g = random_values(kSize);
+      a.apply({keras::Tensor(keras::Shape{kSize}, g)}, {whole});
+      b.apply(pieces_of(g), pieces);
+    }
+    const auto w = whole.value().to_vector<float>();
+    std::size_t at = 0;
+    for (const auto& p : pieces) {
+      for (float v : p.value().to_vector<float>()) {
+        ASSERT_FLOAT_EQ(w[at], v) << name << " value " << at;
+        ++at;
+      }
+    }
+  }
+}
 
 TEST(Optimizer, EveryFixtureHasACase) {
   for (const auto& entry : std::filesystem::directory_iterator(kDir)) {

@@ -91,12 +91,15 @@ class OptimizerImpl {
  protected:
   // Each optimizer creates its slots with add_slot, in Keras' order.
   virtual void build_slots(const std::vector<Variable>& trainable_variables) = 0;
-  // The update rule for variable `index`; lr is the step's learning rate and
-  // step is iterations() + 1.
+  // The update rule for the elements [begin, end) of variable `index`; lr is
+  // the step's learning rate and step is iterations() + 1. apply() calls it
+  // from all threads at once, on disjoint ranges of all the variables, in one
+  // parallel region per step.
   virtual void update_step(std::size_t index, const float* gradient, float* variable,
-                           std::int64_t size, float lr, std::int64_t step) = 0;
-  // Called once per step before the per-variable updates (Nadam's u_product).
-  virtual void before_updates(std::int64_t /*step*/) {}
+                           std::int64_t begin, std::int64_t end, float lr, std::int64_t step) = 0;
+  // Called once per step before the updates (Nadam's u_product, Adam's
+  // bias corrections).
+  virtual void before_updates(std::int64_t /*step*/, float /*lr*/) {}
   // A zero-initialised (or init_value) variable shaped like `like`, named
   // "{variable name}_{slot}" as Keras names it (e.g. "kernel_momentum").
   Variable add_slot(const std::string& slot, const Variable& like, double init_value = 0.0);
@@ -106,6 +109,7 @@ class OptimizerImpl {
  private:
   void clip(std::vector<Tensor>& gradients) const;
   void apply_weight_decay(const std::vector<Variable>& variables, float lr) const;
+  void update_all(const std::vector<Variable>& variables, float lr, std::int64_t step);
 
   std::string class_name_;
   std::string name_;
@@ -116,6 +120,11 @@ class OptimizerImpl {
   std::vector<Variable> slots_;
   bool built_ = false;
   std::vector<Tensor> grads_;  // apply()'s float32 gradients, kept so a warm step allocates nothing
+  struct Chunk {
+    std::size_t index;
+    std::int64_t begin, end;
+  };
+  std::vector<Chunk> chunks_;  // update_all()'s work list, kept for the same reason
 };
 
 // A cheap handle to an optimizer, copyable; Optimizer("adam") makes one with
