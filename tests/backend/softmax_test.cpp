@@ -37,6 +37,12 @@ TEST(Softmax, MatchesReference) {
   // Threaded; float32 sums of 1000 terms carry ~sqrt(n) eps relative error.
   check<float>(512, 1000, 1, 3.0, 1e-5);
   check<float>(4, 5, 1, 100.0, 1e-6);     // large logits: stable
+  // Short rows have their exponentials taken 1024 values at a time: groups
+  // of 102 rows of 10 (uneven last group, threaded), 1024 rows of 1, and
+  // rows longer than a group.
+  check<float>(2001, 10, 1, 2.0, 1e-6);
+  check<float>(1500, 1, 1, 2.0, 1e-6);
+  check<float>(3, 2000, 1, 2.0, 1e-6);
 }
 
 TEST(Softmax, BackwardIsTheJacobianProduct) {
