@@ -30,9 +30,9 @@ void gather_rows(const Tensor& x, const std::vector<std::int64_t>& indices, std:
       x.shape()[0] == 0 ? 0 : x.nbytes() / static_cast<std::size_t>(x.shape()[0]);
   const char* src = static_cast<const char*>(x.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
-  // Rows are scattered over the whole data set (cache misses): two threads
-  // fetch them faster than one.
-  const auto cost = static_cast<std::int64_t>(row_bytes / 4 + 1);
+  // Rows are scattered over the whole data set, each byte a likely cache
+  // miss: two threads fetch them faster than one.
+  const auto cost = static_cast<std::int64_t>(row_bytes + 1);
   backend::cpu::parallel_for(end - begin, cost, [&](std::int64_t first, std::int64_t last) {
     for (std::int64_t i = begin + first; i < begin + last; ++i) {
       std::memcpy(dst + (i - begin) * row_bytes, src + indices[i] * row_bytes, row_bytes);
