@@ -81,7 +81,8 @@ const std::vector<GemmCase> kCases = {
 // 12 x 32 tile with partial tiles on both edges, several blocks of the inner
 // dimension (320+), of the rows (768+) and of the columns (1024+), every
 // transposition, scaled and accumulated; each at least the 2M multiply-adds
-// below which gemm keeps OpenBLAS.
+// below which gemm keeps OpenBLAS, or an inner dimension under 16 with an
+// output of 16384+ values.
 const std::vector<GemmCase> kTiledCases = {
     {false, false, 128, 512, 784, 1.0, 0.0},
     {true, false, 784, 512, 128, 1.0, 0.0},
@@ -95,6 +96,12 @@ const std::vector<GemmCase> kTiledCases = {
     // Uneven last blocks, split by columns: of k (3 x 367 -> 366) and of n.
     {false, false, 24, 200, 1100, 1.0, 0.5},
     {false, true, 20, 2150, 60, 1.0, 0.0},
+    // Inner dimension under 16 (the last Dense layer's input gradient, a
+    // 3x3 convolution over one channel, one value).
+    {false, true, 128, 256, 10, 1.0, 0.0},
+    {true, false, 130, 140, 9, 0.5, 1.0},
+    {true, true, 150, 120, 15, 1.0, 0.0},
+    {false, false, 2000, 40, 1, 1.0, 0.0},
 };
 
 TEST(Gemm, TiledKernelMatchesReference) {

@@ -307,8 +307,12 @@ bool blas_only() {
 // Products under 2M multiply-adds stay with OpenBLAS, whose small-matrix
 // kernels skip packing: the seed tagger's batch-1 predict (50x300x64 and
 // 50x200x75) took 0.130 ms with them here against 0.118 with OpenBLAS.
+// Except a wide output over an inner dimension under 16, where OpenBLAS
+// is slow: the MLP's last input gradient (128x256, k = 10) took 26 us
+// there and 11 here.
 bool sgemm_avx512_suits(std::int64_t m, std::int64_t n, std::int64_t k) {
-  return !blas_only() && m >= kMr && n >= kNr && k >= 16 && m * n * k >= (std::int64_t{1} << 21);
+  return !blas_only() && m >= kMr && n >= kNr &&
+         ((k >= 16 && m * n * k >= (std::int64_t{1} << 21)) || (k < 16 && m * n >= 16384));
 }
 
 void sgemm_avx512(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
