@@ -75,6 +75,11 @@ const std::vector<GemmCase> kCases = {
     {true, false, 300, 128, 128, 1.0, 0.0},
     {false, false, 520, 70, 120, 1.0, 0.5},
     {false, true, 259, 130, 128, 0.5, 0.0},
+    // Fewer than 32 columns (a last Dense layer of 10 classes and its
+    // weight gradient), also split by rows.
+    {false, false, 128, 10, 256, 1.0, 0.0},
+    {true, false, 256, 10, 128, 1.0, 0.5},
+    {false, true, 100, 20, 90, 2.0, 0.0},
 };
 
 // Shapes for the AVX-512 kernel (src/backend/cpu/sgemm_avx512.cpp): its
