@@ -262,6 +262,17 @@ def make_losses():
                            {"ignore_class": 0}, f32(seq_labels), probs((2, 3, 4)),
                            mask=mask3, fn=L.sparse_categorical_crossentropy,
                            fn_kwargs={"ignore_class": 0}))
+    # Probabilities clipped below (a label of probability 0) and above (1),
+    # and a sequence of unnormalised probabilities. Fixed values: a draw
+    # from rng here would change every later case.
+    cases.append(loss_case("scce_clipped", L.SparseCategoricalCrossentropy, {},
+                           f32([0, 1, 2]),
+                           f32([[0.0, 0.5, 0.5], [1e-9, 1.0, 1e-9], [0.2, 0.3, 0.5]]),
+                           fn=L.sparse_categorical_crossentropy))
+    seq_probs = f32(np.linspace(0.05, 1.2, 24).reshape(2, 3, 4)[:, :, ::-1])
+    cases.append(loss_case("scce_3d", L.SparseCategoricalCrossentropy, {}, f32(seq_labels),
+                           seq_probs, sample_weight=sw3, mask=mask3,
+                           fn=L.sparse_categorical_crossentropy))
     return cases
 
 

@@ -9,6 +9,7 @@
 #include "keras/saving/object_registration.hpp"
 #include "losses/loss_utils.hpp"
 #include "ops/op_utils.hpp"
+#include "ops/sparse_crossentropy.hpp"
 
 namespace keras::losses {
 
@@ -106,6 +107,12 @@ LossValues detail::sparse_categorical_crossentropy_values(const Tensor& y_true,
     // Keras zeroes the ignored predictions; 1 gives the same (masked) result
     // without the 0/0 of the renormalisation.
     p = ops::where(ops::expand_dims(valid, class_axis), p, Tensor::scalar(1.0, p.dtype()));
+  }
+  if (!from_logits && !ignore_class && class_axis == p.rank() - 1) {
+    const Tensor rows_of_p = ops::reshape(p, Shape{labels.size(), classes});
+    const Tensor values = ops::detail::sparse_crossentropy_of_probabilities(
+        rows_of_p, labels.reshape(Shape{labels.size()}), kEpsilon);
+    return {ops::reshape(values, label_shape), valid};
   }
   Tensor log_prob = log_probabilities(p, from_logits, class_axis);
   if (class_axis != p.rank() - 1) {
