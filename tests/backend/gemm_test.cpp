@@ -101,6 +101,9 @@ const std::vector<GemmCase> kTiledCases = {
     // Uneven last blocks, split by columns: of k (3 x 367 -> 366) and of n.
     {false, false, 24, 200, 1100, 1.0, 0.5},
     {false, true, 20, 2150, 60, 1.0, 0.0},
+    // Split by columns with two blocks of rows (the shared A buffers
+    // alternate) and three of columns.
+    {false, false, 800, 2200, 20, 1.0, 0.5},
     // Inner dimension under 16 (the last Dense layer's input gradient, a
     // 3x3 convolution over one channel, one value).
     {false, true, 128, 256, 10, 1.0, 0.0},

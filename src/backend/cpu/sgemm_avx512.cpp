@@ -208,7 +208,7 @@ Range share(std::int64_t count, int part, int parts) {
   return {count * part / parts, count * (part + 1) / parts};
 }
 
-// Packing space: A for each thread (thread t at a + t * a_size), B shared.
+// Packing space, shared by the threads: two blocks of A, one of B.
 struct Buffers {
   float* a;
   std::int64_t a_size;
@@ -232,16 +232,20 @@ struct Problem {
 };
 
 // The blocked product on `parts` threads (this is thread `part`). The threads
-// split the larger of C's two dimensions into strips. Each thread packs the
-// strips of A it reads into its own buffer: sharing them made each core fetch
-// lines the other had just written. The strips of B are shared when the
-// threads split the rows (packing them twice measured slower than waiting).
+// split the larger of C's two dimensions into strips, and each block's
+// strips of A are packed once, a share by each thread, into a buffer all
+// read. Split by columns, each thread packs and reads only its own strips of
+// B, and blocks of A alternate between two buffers, so the barrier after
+// packing also keeps a thread from packing over strips another still reads
+// (past it, everyone has finished the block before). Split by rows, the
+// strips of B are shared too (packing them twice measured slower than
+// waiting), with a barrier before each block's packing.
 void run_blocks(const Problem& q, const Buffers& buffers, int part, int parts) {
   const std::int64_t nc_max = block_size(q.n, kNc, kNr), kc_max = block_size(q.k, kKc, 1),
                      mc_max = block_size(q.m, kMc, kMr);
   const bool split_columns = (q.n + kNr - 1) / kNr >= (q.m + kMr - 1) / kMr;
-  float* const packed_a = buffers.a + (split_columns ? part * buffers.a_size : 0);
   float* const packed_b = buffers.b;
+  std::int64_t block = 0;
   for (std::int64_t jc = 0; jc < q.n; jc += nc_max) {
     const std::int64_t nc = std::min(nc_max, q.n - jc), n_strips = (nc + kNr - 1) / kNr;
     const Range own_n = split_columns ? share(n_strips, part, parts) : Range{0, n_strips};
@@ -253,19 +257,16 @@ void run_blocks(const Problem& q, const Buffers& buffers, int part, int parts) {
         pack_b_strip(q.trans_b, q.b, q.ldb, jc + s * kNr, std::min(kNr, nc - s * kNr), pc, kc,
                      packed_b + s * kNr * kc_max);
       }
-      for (std::int64_t ic = 0; ic < q.m; ic += mc_max) {
+      for (std::int64_t ic = 0; ic < q.m; ic += mc_max, ++block) {
         const std::int64_t mc = std::min(mc_max, q.m - ic), m_strips = (mc + kMr - 1) / kMr;
-        const Range own_m = split_columns ? Range{0, m_strips} : share(m_strips, part, parts);
-        for (std::int64_t s = own_m.begin; s < own_m.end; ++s) {
+        float* const packed_a = buffers.a + (split_columns ? block % 2 : 0) * buffers.a_size;
+        const Range pack_m = share(m_strips, part, parts);
+        for (std::int64_t s = pack_m.begin; s < pack_m.end; ++s) {
           pack_a_strip(q.trans_a, q.a, q.lda, ic + s * kMr, std::min(kMr, mc - s * kMr), pc, kc,
                        packed_a + s * kMr * kc_max);
         }
-        // Split by columns, each thread reads only what it packed itself
-        // (strips sit at fixed places, kc_max apart, so a shorter last block
-        // of the inner dimension does not shift them onto another's).
-        if (!split_columns) {
 #pragma omp barrier
-        }
+        const Range own_m = split_columns ? Range{0, m_strips} : pack_m;
         for (std::int64_t i = own_m.begin; i < own_m.end; ++i) {
           const std::int64_t rows = std::min(kMr, mc - i * kMr);
           for (std::int64_t j = own_n.begin; j < own_n.end; ++j) {
@@ -326,7 +327,7 @@ void sgemm_avx512(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, st
   Buffers buffers;
   buffers.a_size = block_size(m, kMc, kMr) * kc;
   buffers.b_size = block_size(n, kNc, kNr) * kc;
-  buffers.a = thread_buffer<float, PackedA>(buffers.a_size * threads);
+  buffers.a = thread_buffer<float, PackedA>(buffers.a_size * 2);
   buffers.b = thread_buffer<float, PackedB>(buffers.b_size);
 #pragma omp parallel if (threaded) num_threads(static_cast <int>(threads))
   run_blocks(q, buffers, omp_get_thread_num(), omp_get_num_threads());
