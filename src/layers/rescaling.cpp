@@ -6,6 +6,7 @@
 #include "layers/layer_config_writer.hpp"
 #include "layers/layer_explain_writer.hpp"
 #include "layers/layer_utils.hpp"
+#include "ops/elementwise_ops.hpp"
 
 namespace keras::layers {
 
@@ -35,7 +36,22 @@ class RescalingImpl : public LayerImpl {
 
   std::vector<Tensor> call(const std::vector<Tensor>& inputs, const CallContext&) override {
     check_single(*this, inputs.size());
-    return {ops::add(ops::multiply(to_compute_dtype(inputs[0]), scale_), offset_)};
+    const Tensor x = to_compute_dtype(inputs[0]);
+    const DType t = x.dtype();
+    if (offset_ != 0.0 || (t != DType::float32 && t != DType::float64)) {
+      return {ops::add(ops::multiply(x, scale_), offset_)};
+    }
+    // Keras computes x * scale + offset, two roundings. Adding an offset of
+    // 0 is exact (an FMA rounds x * scale + 0 once too), so one pass gives
+    // the same values with half the memory traffic of two ops (an MLP step
+    // rescales 128 images).
+    const double s = scale_;
+    Tensor y = ops::detail::map_float("rescaling", x, 1, [s](auto v) {
+      using T = decltype(v);
+      return v * T(s) + T(0);
+    });
+    ops::detail::record_unary(x, y, 1, [s](auto g, auto, auto) { return g * decltype(g)(s); });
+    return {y};
   }
 
   std::vector<Shape> compute_output_shape(const std::vector<Shape>& input_shapes) override {
