@@ -155,7 +155,9 @@ void activation_backward_and_column_sums(A a, const T* g, const T* z, const T* y
   cpu::parallel_for(units, rows * (A::cost + 1), [&](std::int64_t j0, std::int64_t j1) {
     for (std::int64_t r = 0; r < rows; ++r) {
       const std::int64_t at = r * units;
-      for (std::int64_t j = j0; j < j1; ++j) dz[at + j] = a.backward(g[at + j], z[at + j], y[at + j]);
+      for (std::int64_t j = j0; j < j1; ++j) {
+        dz[at + j] = a.backward(g[at + j], z[at + j], y[at + j]);
+      }
     }
     if (dbias == nullptr) return;
     for (std::int64_t j = j0; j < j1; ++j) dbias[j] = T(0);
